@@ -1,0 +1,34 @@
+"""nbgrader settings for the minibatch-training workbook (the course root is this folder)."""
+
+import os
+
+c = get_config()  # noqa: F821  (nbgrader provides get_config)
+
+c.CourseDirectory.course_id = "minibatch-training"
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+# generate_solution writes the executed solution notebooks here (committed with release/).
+c.CourseDirectory.solution_directory = "solutions"
+
+# The assignments, released in this order: 01_cross_entropy, 02_training_loop, 03_modules,
+# 04_data_loading (generate_assignment adds each to the gradebook).
+
+# Each cell gets 30 s (a demo cell trains on a small subset while NBGRADER_EXECUTION is
+# set; a cell that loops forever is interrupted and grading goes on).
+c.Execute.timeout = 30
+c.Execute.interrupt_on_timeout = True
+
+# nbgrader gives 0 to a test cell that wrote to stderr. The checks already silence warnings
+# while they run student code; this drops warnings that escape them (e.g. emitted by a
+# solution cell's import and replayed later) so benign warnings never cost points.
+c.IgnorePattern.pattern = r"\w*Warning\b"
+
+# Feedback shows the failure messages of hidden tests, never their source code.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
+
+# Long outputs are cut (nbgrader limits lines; a single huge line is cut by `workbook grade`).
+c.LimitOutput.max_lines = 200
+c.LimitOutput.max_traceback = 40

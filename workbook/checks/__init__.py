@@ -1,0 +1,19 @@
+"""What the notebooks' test cells call. It holds no solution.
+
+``import workbook.checks as C`` in a notebook's locked setup cell, then, in test cells::
+
+    with C.exercise("softmax") as ex:
+        x = C.randn(3, 5, seed=0)
+        ex.compare(softmax, torch.softmax, x, dim=1, what="values, dim=1")
+"""
+
+from .compare import TOLERANCES, assert_close, describe_inputs
+from .devices import DEVICES, available_devices, grading
+from .equivalents import EQUIVALENTS, EXERCISES, bindings_for
+from .exercise import FORBIDDEN, exercise
+from .failures import CheckFailure, describe
+from .forbidden import OpRecorder, exempt
+from .inputs import randint, randn
+from .integrity import remember_checks, replaced_objects, verify_integrity
+
+remember_checks()

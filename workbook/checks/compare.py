@@ -1,0 +1,85 @@
+"""Compare a student's tensor with PyTorch's, and say precisely how they differ.
+
+Tolerances are per dtype. float32/float64 use ``torch.testing``'s defaults, which every
+correct solution in ``tests/corpus`` passes with a wide margin (measured by
+``tests/test_tolerances.py``). float16/bfloat16 use the looser bounds that PyTorch's own
+"compute in float32, then cast" result and a natively low-precision computation both pass.
+"""
+
+import torch
+
+from .failures import CheckFailure, describe
+
+TOLERANCES = {  # dtype: (rtol, atol)
+    torch.float64: (1e-7, 1e-7),
+    torch.float32: (1.3e-6, 1e-5),
+    torch.float16: (1e-2, 1e-3),
+    torch.bfloat16: (5e-2, 1e-2),
+}
+
+
+def tolerance(dtype, rtol=None, atol=None):
+    default_rtol, default_atol = TOLERANCES.get(dtype, (0.0, 0.0))
+    return (default_rtol if rtol is None else rtol), (default_atol if atol is None else atol)
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.6g}"
+
+
+def _index(flat_index: int, shape) -> tuple:
+    return tuple(int(i) for i in torch.unravel_index(torch.tensor(flat_index), shape)) if shape else ()
+
+
+def assert_close(actual, expected, *, name: str, what: str, inputs: str = "",
+                 hint: str | None = None, rtol=None, atol=None, check_dtype: bool = True):
+    """Fail with a message naming the exercise, the property, the input and the difference."""
+    where = f"\n  input: {inputs}" if inputs else ""
+
+    def fail(problem: str, extra_hint: str | None = None):
+        advice = hint or extra_hint
+        raise CheckFailure(f"{name}: {what}: {problem}{where}" + (f"\n  hint: {advice}" if advice else ""))
+
+    if not isinstance(actual, torch.Tensor):
+        fail(f"expected a tensor, got {type(actual).__name__}",
+             "return a torch.Tensor; .item(), float() or .tolist() turn it into Python numbers")
+    if actual.shape != expected.shape:
+        fail(f"shape {tuple(actual.shape)}, expected {tuple(expected.shape)}",
+             "check which dimension you reduce and whether you keep it (keepdim)")
+    if check_dtype and actual.dtype != expected.dtype:
+        fail(f"dtype {str(actual.dtype).removeprefix('torch.')}, expected "
+             f"{str(expected.dtype).removeprefix('torch.')}",
+             "don't hard-code a dtype: new tensors should follow the input's dtype")
+    if actual.device != expected.device:
+        fail(f"result on {actual.device}, expected on {expected.device}",
+             "create new tensors on the input's device (device=x.device)")
+    rtol, atol = tolerance(expected.dtype, rtol, atol)
+    a = actual.detach().to("cpu", torch.float64)
+    e = expected.detach().to("cpu", torch.float64)
+    if a.numel() == 0:
+        return
+    a_finite, e_finite = torch.isfinite(a), torch.isfinite(e)
+    broken = e_finite & ~a_finite
+    if broken.any():
+        i = int(broken.flatten().nonzero()[0])
+        fail(f"got {_fmt(a.flatten()[i].item())} at index {_index(i, a.shape)} where PyTorch gives "
+             f"the finite value {_fmt(e.flatten()[i].item())}",
+             "exp overflows for large inputs: subtract the maximum (along the same dim) first")
+    same_special = torch.where(e_finite, True, (a == e) | (torch.isnan(a) & torch.isnan(e)))
+    if not same_special.all():
+        i = int((~same_special).flatten().nonzero()[0])
+        fail(f"got {_fmt(a.flatten()[i].item())} at index {_index(i, a.shape)}, expected "
+             f"{_fmt(e.flatten()[i].item())}")
+    both = a_finite & e_finite
+    diff = torch.where(both, (a - e).abs(), torch.zeros_like(a))
+    excess = diff - (atol + rtol * e.abs())
+    if (excess > 0).any():
+        i = int(excess.flatten().argmax())
+        fail(f"max abs difference {_fmt(diff.max().item())}; at index {_index(i, a.shape)} expected "
+             f"{_fmt(e.flatten()[i].item())}, got {_fmt(a.flatten()[i].item())} "
+             f"(rtol={rtol:g}, atol={atol:g})")
+
+
+def describe_inputs(*args) -> str:
+    """'float32 (3, 5) on cpu, int64 (3,) on cpu' for the tensors among ``args``."""
+    return ", ".join(describe(a) for a in args if isinstance(a, torch.Tensor))

@@ -1,0 +1,202 @@
+"""The context in which a test cell checks one exercise.
+
+``with exercise("softmax") as ex:`` does what every check needs, in one place:
+- binds the names of the notebook's *other* exercises to PyTorch's versions (one mistake
+  costs points once), and restores the student's afterwards;
+- runs student code under dispatch-level detection of the op the exercise replaces;
+- keeps benign warnings and stderr from zeroing the cell (nbgrader fails a cell that
+  writes to stderr);
+- turns any error in student code into a short message about the student's code, without
+  showing the hidden test's source;
+- refuses to run when torch or the checks were patched.
+"""
+
+import contextlib
+import linecache
+import os
+import sys
+import warnings
+
+import torch
+
+from . import equivalents, forbidden
+from .compare import assert_close, describe_inputs
+from .failures import CheckFailure
+from .inputs import randn
+from .integrity import verify_integrity
+
+_MISSING = object()
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_TORCH_DIR = os.path.dirname(os.path.abspath(torch.__file__))
+
+FORBIDDEN = {
+    "softmax": forbidden.SOFTMAX_OPS | forbidden.LOG_SOFTMAX_OPS,
+    "logsumexp": forbidden.LOGSUMEXP_OPS | forbidden.SOFTMAX_OPS | forbidden.LOG_SOFTMAX_OPS,
+    "log_softmax": forbidden.LOG_SOFTMAX_OPS,
+    "nll": forbidden.NLL_OPS,
+    "cross_entropy": forbidden.NLL_OPS,
+}
+REPLACES = {  # what the message names when a forbidden op is caught
+    "softmax": "torch.softmax", "logsumexp": "torch.logsumexp", "log_softmax": "torch.log_softmax",
+    "nll": "F.nll_loss", "cross_entropy": "F.cross_entropy / F.nll_loss",
+}
+
+
+class exercise:
+    """Check one exercise; see the module docstring. Use as a context manager."""
+
+    def __init__(self, name: str, *, forbid=None, bind=None, namespace=None):
+        caller = sys._getframe(1)
+        self.name = name
+        self.namespace = caller.f_globals if namespace is None else namespace
+        self.forbidden = FORBIDDEN.get(name, frozenset()) if forbid is None else frozenset(forbid)
+        self.bindings = {**equivalents.bindings_for(name), **(bind or {})}
+        self._test_code = caller.f_code
+        self._stack = None
+
+    # -- the context -------------------------------------------------------------------
+    def __enter__(self):
+        verify_integrity()
+        stack = contextlib.ExitStack()
+        stack.enter_context(warnings.catch_warnings())
+        warnings.simplefilter("ignore")
+        stack.enter_context(contextlib.redirect_stderr(sys.stdout))
+        saved = {k: self.namespace.get(k, _MISSING) for k in self.bindings}
+        stack.callback(self._restore, saved)
+        for k, fn in self.bindings.items():
+            self.namespace[k] = forbidden.exempt(fn)
+        self._stack = stack
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        self._stack.close()
+        if exc_type is None:
+            verify_integrity()
+            return False
+        if issubclass(exc_type, CheckFailure) or not issubclass(exc_type, (Exception, SystemExit)):
+            return False
+        raise CheckFailure(self._explain(exc, tb)) from None
+
+    def _restore(self, saved):
+        for k, v in saved.items():
+            if v is _MISSING:
+                self.namespace.pop(k, None)
+            else:
+                self.namespace[k] = v
+
+    # -- running student code ----------------------------------------------------------
+    def call(self, fn, *args, **kwargs):
+        """Call student code, catching any use of the PyTorch op this exercise replaces."""
+        if not callable(fn):
+            raise CheckFailure(f"{self.name}: expected a function or class, got {type(fn).__name__}")
+        recorder = forbidden.OpRecorder(self.forbidden)
+        with recorder:
+            result = fn(*args, **kwargs)
+        self.assert_no_forbidden(recorder)
+        return result
+
+    def assert_no_forbidden(self, recorder):
+        if recorder.seen:
+            ops = ", ".join(f"aten::{op}" for op in recorder.seen)
+            raise CheckFailure(
+                f"{self.name}: calls PyTorch's own {REPLACES.get(self.name, 'implementation')} "
+                f"({ops}, reached through any of its aliases). This exercise asks you to "
+                "implement it yourself from simpler operations.")
+
+    def forbid(self):
+        """A context that records forbidden ops in a longer block of student code."""
+        return _ForbidBlock(self)
+
+    # -- checks ------------------------------------------------------------------------
+    def assert_close(self, actual, expected, what: str, inputs=(), **kwargs):
+        assert_close(actual, expected, name=self.name, what=what,
+                     inputs=describe_inputs(*inputs), **kwargs)
+
+    def check(self, condition: bool, message: str):
+        if not condition:
+            raise CheckFailure(f"{self.name}: {message}")
+
+    def compare(self, fn, reference, *args, what: str = "values", hint=None, grad: bool = False,
+                rtol=None, atol=None, check_dtype: bool = True, **kwargs):
+        """Call ``fn`` and ``reference`` on copies of the same inputs and compare the results.
+
+        Also checks that ``fn`` leaves its inputs unchanged; with ``grad=True`` compares the
+        gradients of the floating-point inputs too (backward with a fixed random cotangent).
+        """
+        def copies():
+            return [a.detach().clone().requires_grad_(grad and a.is_floating_point())
+                    if isinstance(a, torch.Tensor) else a for a in args]
+
+        inputs = describe_inputs(*args)
+        mine, theirs = copies(), copies()
+        actual = self.call(fn, *mine, **kwargs)
+        expected = reference(*theirs, **kwargs)
+        for before, after in zip(args, mine):
+            if isinstance(before, torch.Tensor) and not torch.equal(before, after.detach()):
+                raise CheckFailure(f"{self.name}: changes its input in place ({inputs}); "
+                                   "compute on new tensors and leave the input as it was")
+        assert_close(actual, expected, name=self.name, what=what, inputs=inputs, hint=hint,
+                     rtol=rtol, atol=atol, check_dtype=check_dtype)
+        if grad:
+            self._compare_grads(actual, expected, mine, theirs, what, inputs, rtol, atol)
+        return actual
+
+    def _compare_grads(self, actual, expected, mine, theirs, what, inputs, rtol, atol):
+        if not actual.requires_grad:
+            raise CheckFailure(
+                f"{self.name}: {what}: the result is not connected to the input's gradient "
+                f"({inputs})\n  hint: .item(), float(), .detach(), .data or torch.tensor(...) cut "
+                "the autograd graph: keep every step a tensor operation")
+        cotangent = randn(*expected.shape, seed=1234, dtype=expected.dtype, device=expected.device)
+        leaves = [i for i, a in enumerate(mine) if isinstance(a, torch.Tensor) and a.requires_grad]
+        recorder = forbidden.OpRecorder(self.forbidden)
+        with recorder:
+            got = torch.autograd.grad(actual, [mine[i] for i in leaves], cotangent, allow_unused=True)
+        self.assert_no_forbidden(recorder)
+        want = torch.autograd.grad(expected, [theirs[i] for i in leaves], cotangent, allow_unused=True)
+        for g_mine, g_want in zip(got, want):
+            if g_mine is None:
+                raise CheckFailure(f"{self.name}: {what}: no gradient reaches the input ({inputs})")
+            assert_close(g_mine, g_want, name=self.name, what=f"gradient ({what})", inputs=inputs,
+                         rtol=rtol, atol=atol)
+
+    # -- messages ----------------------------------------------------------------------
+    def _explain(self, exc, tb) -> str:
+        if isinstance(exc, NotImplementedError):
+            return (f"{self.name}: not implemented yet (your code raised NotImplementedError"
+                    + (f": {exc}" if str(exc) else "") + ")")
+        if isinstance(exc, SystemExit):
+            return f"{self.name}: your code called sys.exit() or exit(), which stops the checks"
+        if isinstance(exc, NameError):
+            return (f"{self.name}: {exc}. Run the cell that defines it first, and keep the names "
+                    "the exercise asks for.")
+        return f"{self.name}: your code raised {type(exc).__name__}: {exc}" + self._where(tb)
+
+    def _where(self, tb) -> str:
+        """The innermost line of student code in the traceback (never a hidden test's line)."""
+        line = ""
+        while tb is not None:
+            code = tb.tb_frame.f_code
+            path = os.path.abspath(code.co_filename)
+            if code is not self._test_code and not path.startswith((_PACKAGE_DIR, _TORCH_DIR)):
+                text = linecache.getline(code.co_filename, tb.tb_lineno).strip()
+                if text:
+                    line = f"\n  in your code, in {code.co_name}: {text}"
+            tb = tb.tb_next
+        return line
+
+
+class _ForbidBlock:
+    def __init__(self, ex: exercise):
+        self.ex = ex
+        self.recorder = forbidden.OpRecorder(ex.forbidden)
+
+    def __enter__(self):
+        self.recorder.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self.recorder.__exit__(*exc)
+        if exc[0] is None:
+            self.ex.assert_no_forbidden(self.recorder)
+        return False

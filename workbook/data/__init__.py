@@ -1,0 +1,7 @@
+"""MNIST for the course: the bundled 5,000-digit sample, or full MNIST when present."""
+
+from .download import DEFAULT_URL, DownloadError, download_mnist
+from .locations import find_full_mnist
+from .mnist import load_mnist
+
+__all__ = ["DEFAULT_URL", "DownloadError", "download_mnist", "find_full_mnist", "load_mnist"]
