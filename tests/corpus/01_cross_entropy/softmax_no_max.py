@@ -1,0 +1,7 @@
+# exercise: softmax
+# verdict: wrong
+# fails: test_softmax_stability
+# why: softmax without subtracting the maximum overflows for large logits
+def softmax(x, dim=-1):
+    e = x.exp()
+    return e / e.sum(dim=dim, keepdim=True)

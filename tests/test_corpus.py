@@ -1,0 +1,70 @@
+"""The grader against a corpus of student answers, run in-process (fast).
+
+Every wrong answer must lose points in its own exercise and nowhere else (and fail exactly
+the test cells its header names); every correct-but-unusual answer must get full marks.
+"""
+
+import functools
+
+import pytest
+from conftest import ROOT, SPEC_POINTS, WRITTEN, release_notebook, source_notebook
+
+import inprocess
+from workbook import corpus, notebooks
+
+# The fewest wrong answers per exercise that the issues ask for.
+MIN_WRONG = {"01_cross_entropy": 5, "02_training_loop": 6, "03_modules": 4, "04_data_loading": 4}
+MIN_WRONG_EXERCISE = {"MyModule": 6}
+ANSWERS = [a for assignment in WRITTEN for a in corpus.load(ROOT / "tests" / "corpus", assignment)]
+
+
+@functools.cache
+def _source(assignment):
+    return source_notebook(assignment)
+
+
+def _full_marks(assignment):
+    return {e: float(p) for e, p in SPEC_POINTS[assignment].items()}
+
+
+@pytest.mark.parametrize("assignment", WRITTEN)
+def test_reference_solutions_get_full_marks(assignment):
+    result = inprocess.grade(_source(assignment))
+    assert result.messages == {}
+    assert result.points == _full_marks(assignment)
+
+
+@pytest.mark.parametrize("assignment", WRITTEN)
+def test_blank_release_gets_zero_everywhere(assignment):
+    blank = notebooks.solution_cells(release_notebook(assignment))
+    result = inprocess.grade(_source(assignment), blank)
+    assert result.points == {e: 0.0 for e in SPEC_POINTS[assignment]}
+    assert all("not implemented yet" in m for m in result.messages.values()), result.messages
+
+
+@pytest.mark.parametrize("assignment", WRITTEN)
+def test_corpus_covers_every_exercise(assignment):
+    answers = [a for a in ANSWERS if a.assignment == assignment]
+    for exercise in SPEC_POINTS[assignment]:
+        wrong = [a for a in answers if a.exercise == exercise and a.verdict == "wrong"]
+        needed = MIN_WRONG_EXERCISE.get(exercise, MIN_WRONG[assignment])
+        assert len(wrong) >= needed, f"{exercise}: only {len(wrong)} wrong answers in the corpus, {needed} needed"
+    assert all(a.exercise in SPEC_POINTS[assignment] for a in answers)
+
+
+@pytest.mark.parametrize("answer", ANSWERS, ids=lambda a: a.name)
+def test_answer_is_graded_as_labelled(answer):
+    result = inprocess.grade(_source(answer.assignment), {answer.exercise: answer.code})
+    full = _full_marks(answer.assignment)
+    others = {e: p for e, p in result.points.items() if e != answer.exercise}
+    assert others == {e: p for e, p in full.items() if e != answer.exercise}, (
+        f"a mistake in {answer.exercise} cost points elsewhere: {result.messages}")
+    if answer.verdict == "correct":
+        assert result.points[answer.exercise] == full[answer.exercise], result.messages
+        return
+    failed = {gid for gid, ok in result.passed.items() if not ok}
+    assert result.points[answer.exercise] < full[answer.exercise], "a wrong answer kept every point"
+    if answer.fails:
+        assert failed == set(answer.fails), result.messages
+    for gid in failed:  # every failure explains itself by naming the exercise
+        assert result.messages[gid].startswith(f"{answer.exercise}:"), result.messages[gid]

@@ -1,0 +1,23 @@
+"""`workbook build`: release and solution notebooks from source/, then the leak check."""
+
+from pathlib import Path
+
+from . import leaks, nbgrader_cli
+
+
+def assignments_in(root) -> list[str]:
+    """Assignments that have a source notebook, in course order."""
+    source = Path(root) / "source"
+    return sorted(p.name for p in source.iterdir() if (p / f"{p.name}.ipynb").exists())
+
+
+def build(root, *, solutions: bool = True, log=print) -> list[str]:
+    """Generate release/ (and solutions/) for every assignment; return the leak problems."""
+    assignments = assignments_in(root)
+    for assignment in assignments:
+        log(f"release   {assignment}")
+        nbgrader_cli.run(["generate_assignment", assignment, "--force"], root)
+        if solutions:
+            log(f"solutions {assignment} (executes the notebook)")
+            nbgrader_cli.run(["generate_solution", assignment, "--force"], root)
+    return leaks.check_release(root, assignments)

@@ -1,0 +1,83 @@
+"""The `workbook` command: build, grade and demo the course; fetch full MNIST."""
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _build(args) -> int:
+    from .build import build
+
+    problems = build(args.root, solutions=not args.no_solutions)
+    if problems:
+        print("leak check FAILED: release/ would give answers away:\n  " + "\n  ".join(problems))
+        return 1
+    print("leak check passed: release/ holds no solution, hidden test or output")
+    return 0
+
+
+def _grade(args) -> int:
+    from . import build, gradebook, grading
+
+    run = grading.grade(args.root)
+    table = gradebook.totals(gradebook.default_url(args.root))
+    print(gradebook.format_table(table, build.assignments_in(args.root)))
+    for student, assignment, reason in run.failed:
+        print(f"could not grade {student}/{assignment}: {reason}")
+    print(f"graded {len(run.graded)}, failed {len(run.failed)}; grades CSV: {run.grades_csv}")
+    return 0 if run.ok else 1
+
+
+def _demo(args) -> int:
+    from .demo import run_demo
+
+    return run_demo(args.root, args.dir)
+
+
+def _download(args) -> int:
+    from .data import DownloadError, download_mnist
+
+    try:
+        path = download_mnist(url=args.url, dest=args.dest)
+    except DownloadError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"full MNIST saved to {path}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    from .data import DEFAULT_URL
+
+    p = argparse.ArgumentParser(prog="workbook", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def command(name, func, help_text):
+        cmd = sub.add_parser(name, help=help_text, description=help_text)
+        cmd.add_argument("--root", type=Path, default=Path("."),
+                         help="the course folder (with nbgrader_config.py and source/); default: .")
+        cmd.set_defaults(func=func)
+        return cmd
+
+    b = command("build", _build, "generate release/ and solutions/ from source/, then check release/ for leaks")
+    b.add_argument("--no-solutions", action="store_true", help="skip generate_solution (it executes notebooks)")
+    command("grade", _grade, "autograde every submission under submitted/, write feedback and grades.csv")
+    d = command("demo", _demo, "build, grade a small demo class offline and print its grades")
+    d.add_argument("--dir", type=Path, default=Path("demo-course"),
+                   help="scratch course folder, deleted and remade by each run (default: demo-course)")
+
+    data = sub.add_parser("data", help="course data").add_subparsers(dest="data_command", required=True)
+    dl = data.add_parser("download", help="download full MNIST (mnist.pkl.gz) into the user cache")
+    dl.add_argument("--url", default=DEFAULT_URL)
+    dl.add_argument("--dest", type=Path, default=None, help="where to save it (default: the user cache)")
+    dl.set_defaults(func=_download)
+    return p
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

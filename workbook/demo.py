@@ -1,0 +1,105 @@
+"""`workbook demo`: the whole instructor workflow on a small synthetic class, offline.
+
+It copies the course into a scratch folder, builds the release, hands in a submission for
+every demo student (the reference solutions, the untouched release, and students who each
+made one typical mistake taken from ``tests/corpus``), grades them with nbgrader and prints
+the grade table.
+"""
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from . import build, corpus, gradebook, grading, notebooks
+
+MISTAKE_STUDENTS = ("cleo", "dev", "eli")
+
+
+@dataclass(frozen=True)
+class DemoStudent:
+    name: str
+    answers: dict[str, dict[str, str]]  # assignment -> grade_id -> code; missing: blank release
+    story: str
+
+
+def demo_class(course: Path, corpus_dir: Path, assignments: list[str]) -> list[DemoStudent]:
+    """The demo students and what each of them handed in."""
+    reference = {a: notebooks.reference_solutions(notebooks.read(notebooks.notebook_path(course, "source", a)))
+                 for a in assignments}
+    students = [DemoStudent("ada", reference, "the reference solutions"),
+                DemoStudent("ben", {}, "the blank release, handed in untouched")]
+    wrong_by_assignment = {a: [ans for ans in corpus.load(corpus_dir, a) if ans.verdict == "wrong"]
+                           for a in assignments}
+    for i, name in enumerate(MISTAKE_STUDENTS):
+        answers, stories = {}, []
+        for a in assignments:
+            mistakes = _one_per_exercise(wrong_by_assignment[a])
+            if not mistakes:
+                answers[a] = reference[a]
+                continue
+            mistake = mistakes[i % len(mistakes)]
+            answers[a] = {**reference[a], mistake.exercise: mistake.code}
+            stories.append(f"{a}/{mistake.exercise}: {mistake.why}")
+        students.append(DemoStudent(name, answers, "; ".join(stories) or "the reference solutions"))
+    return students
+
+
+def _one_per_exercise(answers: list[corpus.Answer]) -> list[corpus.Answer]:
+    seen, picked = set(), []
+    for answer in answers:
+        if answer.exercise not in seen:
+            seen.add(answer.exercise)
+            picked.append(answer)
+    return picked
+
+
+def hand_in(course: Path, students: list[DemoStudent], assignments: list[str]):
+    for student in students:
+        for a in assignments:
+            release = notebooks.read(notebooks.notebook_path(course, "release", a))
+            nb = notebooks.make_submission(release, student.answers.get(a, {}))
+            path = course / "submitted" / student.name / a / f"{a}.ipynb"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, str(path))
+
+
+def prepare_course(repo: Path, course: Path):
+    """A fresh scratch course folder holding the repository's config and source notebooks."""
+    if course.exists():
+        if not (course / ".workbook-demo").exists():
+            raise FileExistsError(f"{course} exists and was not made by `workbook demo`; "
+                                  "choose another folder with --dir")
+        shutil.rmtree(course)
+    course.mkdir(parents=True)
+    (course / ".workbook-demo").write_text("made by `workbook demo`; deleted and remade by it\n")
+    shutil.copy(repo / "nbgrader_config.py", course / "nbgrader_config.py")
+    shutil.copytree(repo / "source", course / "source")
+
+
+def run_demo(repo, course_dir, *, log=print) -> int:
+    repo, course = Path(repo).resolve(), Path(course_dir).resolve()
+    if not (repo / "source").is_dir() or not (repo / "nbgrader_config.py").exists():
+        raise FileNotFoundError(f"{repo} is not the course folder (no source/ and nbgrader_config.py); "
+                                "run from the repository root or pass --root")
+    log(f"demo course folder: {course}")
+    prepare_course(repo, course)
+    problems = build.build(course, solutions=False, log=log)
+    if problems:
+        log("leak check FAILED:\n  " + "\n  ".join(problems))
+        return 1
+    assignments = build.assignments_in(course)
+    students = demo_class(course, repo / "tests" / "corpus", assignments)
+    hand_in(course, students, assignments)
+    log(f"handed in {len(students)} submissions per assignment; grading with nbgrader ...")
+    run = grading.grade(course, log=log)
+    table = gradebook.totals(gradebook.default_url(course))
+    log("\nGrades\n" + gradebook.format_table(table, assignments))
+    log("\nWho handed in what")
+    for student in students:
+        log(f"  {student.name:5} {student.story}")
+    for student, assignment, reason in run.failed:
+        log(f"  could not grade {student}/{assignment}: {reason}")
+    log(f"\ngrades CSV: {run.grades_csv}\nfeedback:   {course / 'feedback'}")
+    return 0 if run.ok else 1

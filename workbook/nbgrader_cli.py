@@ -1,0 +1,39 @@
+"""Run nbgrader's own commands on a course folder.
+
+Each command runs in a fresh process: nbgrader's apps keep global state (traitlets
+singletons, the log), and a process per command is also what lets grading run in parallel.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def environment() -> dict[str, str]:
+    """This environment, with its own tools on PATH and its own ``python3`` kernel first.
+
+    ``make`` installs the kernel spec into ``.venv/share/jupyter``; putting that folder at
+    the front of JUPYTER_PATH makes nbgrader run notebooks with this environment's Python
+    even when the user has another ``python3`` kernel installed.
+    """
+    env = dict(os.environ)
+    # nbgrader calls `alembic` (the gradebook's migrations) through PATH.
+    env["PATH"] = os.pathsep.join(p for p in (str(Path(sys.executable).parent), env.get("PATH")) if p)
+    data_dir = str(Path(sys.prefix) / "share" / "jupyter")
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (data_dir, env.get("JUPYTER_PATH")) if p)
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    env.pop("NBGRADER_EXECUTION", None)
+    return env
+
+
+def run(args: list[str], root, *, check: bool = True, quiet: bool = True) -> subprocess.CompletedProcess:
+    """``nbgrader <args>`` with the course root set; its output is captured when ``quiet``."""
+    root = Path(root).resolve()
+    cmd = [sys.executable, "-m", "nbgrader", *args, f"--CourseDirectory.root={root}"]
+    proc = subprocess.run(cmd, cwd=root, env=environment(), text=True,
+                          capture_output=quiet, check=False)
+    if check and proc.returncode != 0:
+        detail = (proc.stdout or "") + (proc.stderr or "") if quiet else ""
+        raise RuntimeError(f"nbgrader {' '.join(args)} failed (exit {proc.returncode})\n{detail[-4000:]}")
+    return proc
