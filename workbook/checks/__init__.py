@@ -15,5 +15,6 @@ from .failures import CheckFailure, describe
 from .forbidden import OpRecorder, exempt
 from .inputs import randint, randn
 from .integrity import remember_checks, replaced_objects, verify_integrity
+from . import loading, modules, training  # noqa: E402  (per-notebook helpers: C.training, ...)
 
 remember_checks()

@@ -48,6 +48,7 @@ def download_mnist(
         if expected_sha256 is not None and sha256 != expected_sha256.lower():
             raise InvalidMnistFile(f"its sha256 is {sha256}, expected {expected_sha256}")
         read_full_mnist(temporary)
+        os.chmod(temporary, 0o644)  # mkstemp made it owner-only; a data file is for everyone
         os.replace(temporary, dest)
     except urllib.error.HTTPError as error:
         raise DownloadError(_failure(f"{url} answered HTTP {error.code} {error.reason}")) from error

@@ -1,0 +1,8 @@
+# exercise: softmax
+# verdict: wrong
+# fails: TBD
+# why: converts to float32 with .float(), so float64 inputs get a float32 result
+def softmax(x, dim=-1):
+    x = x.float()
+    e = (x - x.amax(dim=dim, keepdim=True)).exp()
+    return e / e.sum(dim=dim, keepdim=True)

@@ -1,0 +1,7 @@
+# exercise: softmax
+# verdict: wrong
+# fails: TBD
+# why: subtracts the maximum of the whole tensor (via .item()), so rows far below it underflow to 0/0
+def softmax(x, dim=-1):
+    e = (x - x.max().item()).exp()
+    return e / e.sum(dim=dim, keepdim=True)

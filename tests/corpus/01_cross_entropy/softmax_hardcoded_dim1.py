@@ -1,0 +1,7 @@
+# exercise: softmax
+# verdict: wrong
+# fails: TBD
+# why: ignores the `dim` argument and always normalises along dim 1
+def softmax(x, dim=-1):
+    e = (x - x.amax(dim=1, keepdim=True)).exp()
+    return e / e.sum(dim=1, keepdim=True)

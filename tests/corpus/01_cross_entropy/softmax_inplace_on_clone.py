@@ -1,0 +1,10 @@
+# exercise: softmax
+# verdict: wrong
+# fails: TBD
+# why: works in place on a clone (exp_, /=), which overwrites values autograd saved: the backward pass fails
+def softmax(x, dim=-1):
+    e = x.clone()
+    e -= x.amax(dim=dim, keepdim=True)
+    e.exp_()
+    e /= e.sum(dim=dim, keepdim=True)
+    return e

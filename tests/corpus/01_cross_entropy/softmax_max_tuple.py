@@ -1,0 +1,7 @@
+# exercise: softmax
+# verdict: wrong
+# fails: TBD
+# why: x.max(dim, keepdim=True) returns a (values, indices) tuple, which cannot be subtracted from a tensor
+def softmax(x, dim=-1):
+    e = (x - x.max(dim=dim, keepdim=True)).exp()
+    return e / e.sum(dim=dim, keepdim=True)

@@ -1,0 +1,10 @@
+# exercise: softmax
+# verdict: wrong
+# fails: TBD
+# why: a missing keepdim "fixed" by retrying only when broadcasting fails: square inputs are silently divided by the wrong sums
+def softmax(x, dim=-1):
+    e = (x - x.amax(dim=dim, keepdim=True)).exp()
+    try:
+        return e / e.sum(dim=dim)
+    except RuntimeError:
+        return e / e.sum(dim=dim, keepdim=True)
