@@ -8,6 +8,8 @@ from . import leaks, nbgrader_cli
 def assignments_in(root) -> list[str]:
     """Assignments that have a source notebook, in course order."""
     source = Path(root) / "source"
+    if not source.is_dir():
+        raise FileNotFoundError(f"{Path(root).resolve()} is not a course folder: it has no source/")
     return sorted(p.name for p in source.iterdir() if (p / f"{p.name}.ipynb").exists())
 
 

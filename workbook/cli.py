@@ -76,7 +76,11 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except (FileNotFoundError, FileExistsError, NotADirectoryError, RuntimeError) as error:
+        print(f"workbook {args.command}: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -1,0 +1,58 @@
+"""The `workbook` command as a user runs it."""
+
+import socket
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT, SPEC_POINTS, WRITTEN
+
+
+def workbook(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "workbook.cli", *args], cwd=cwd, text=True,
+                          capture_output=True, timeout=1500)
+
+
+@pytest.mark.nbgrader
+def test_demo_prints_the_grade_table(tmp_path):
+    course = tmp_path / "demo"
+    proc = workbook("demo", "--dir", str(course))
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    lines = proc.stdout.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("student"))
+    rows = {line.split()[0]: line.split()[1:] for line in lines[header + 2:] if line.strip() and not line.startswith(" ")
+            and len(line.split()) == len(WRITTEN) + 2}
+    total = sum(sum(SPEC_POINTS[a].values()) for a in WRITTEN)
+    assert rows["ada"][-1] == f"{total}/{total}"
+    assert rows["ben"][-1] == f"0/{total}"
+    for student in ("cleo", "dev", "eli"):  # one typical mistake per assignment each
+        got = float(rows[student][-1].split("/")[0])
+        assert 0 < got < total
+    assert (course / "grades.csv").exists()
+    assert (course / "feedback" / "cleo").is_dir()
+
+
+def test_demo_refuses_to_delete_a_folder_it_did_not_make(tmp_path):
+    keep = tmp_path / "precious.txt"
+    keep.write_text("not yours")
+    proc = workbook("demo", "--dir", str(tmp_path))
+    assert proc.returncode == 2
+    assert "was not made by `workbook demo`" in proc.stderr and "Traceback" not in proc.stderr
+    assert keep.read_text() == "not yours"
+
+
+def test_download_offline_says_so_and_leaves_nothing(tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    dest = tmp_path / "mnist.pkl.gz"
+    proc = workbook("data", "download", "--url", f"http://127.0.0.1:{port}/mnist.pkl.gz", "--dest", str(dest))
+    assert proc.returncode == 1
+    assert "sample" in proc.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_build_refuses_a_folder_without_a_course(tmp_path):
+    proc = workbook("build", "--root", str(tmp_path))
+    assert proc.returncode == 2
+    assert "has no source/" in proc.stderr and "Traceback" not in proc.stderr
