@@ -32,3 +32,18 @@ c.GenerateFeedback.preprocessors = [
 # Long outputs are cut (nbgrader limits lines; a single huge line is cut by `workbook grade`).
 c.LimitOutput.max_lines = 200
 c.LimitOutput.max_traceback = 40
+
+# Autograding, hardened (workbook/preprocessors.py): each kernel runs sandboxed and
+# memory-limited and is replaced when it dies, and outputs are cut by size as well as lines.
+c.Autograde.autograde_preprocessors = [
+    "workbook.preprocessors.ResilientExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "workbook.preprocessors.LimitOutputSize",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+# A deleted test cell is put back from the gradebook (and graded), never silently dropped.
+c.OverwriteCells.add_missing_cells = True

@@ -17,14 +17,18 @@ def _build(args) -> int:
 
 
 def _grade(args) -> int:
+    import os
+
     from . import build, gradebook, grading
 
-    run = grading.grade(args.root)
-    table = gradebook.totals(gradebook.default_url(args.root))
+    os.environ["WORKBOOK_SANDBOX"] = args.sandbox
+    if args.memory_limit:
+        os.environ["WORKBOOK_MEMORY_LIMIT"] = str(int(args.memory_limit * 2**30))
+    run = grading.grade(args.root, jobs=args.jobs, db_url=args.db, shard=grading.parse_shard(args.shard),
+                        cell_timeout=args.cell_timeout)
+    table = gradebook.totals(gradebook.configured_url(args.root, args.db))
     print(gradebook.format_table(table, build.assignments_in(args.root)))
-    for student, assignment, reason in run.failed:
-        print(f"could not grade {student}/{assignment}: {reason}")
-    print(f"graded {len(run.graded)}, failed {len(run.failed)}; grades CSV: {run.grades_csv}")
+    print(grading.summary(run))
     return 0 if run.ok else 1
 
 
@@ -61,7 +65,17 @@ def parser() -> argparse.ArgumentParser:
 
     b = command("build", _build, "generate release/ and solutions/ from source/, then check release/ for leaks")
     b.add_argument("--no-solutions", action="store_true", help="skip generate_solution (it executes notebooks)")
-    command("grade", _grade, "autograde every submission under submitted/, write feedback and grades.csv")
+    g = command("grade", _grade, "autograde every submission under submitted/, write feedback and grades.csv")
+    g.add_argument("--jobs", "-j", type=int, default=None, help="submissions graded at once (default: CPU count)")
+    g.add_argument("--db", default=None, help="gradebook URL, e.g. postgresql://user@host/course "
+                   "(default: nbgrader_config.py's, else gradebook.db)")
+    g.add_argument("--shard", default=None, metavar="K/N",
+                   help="grade only share K of N of the students (run one per machine, same --db)")
+    g.add_argument("--cell-timeout", type=int, default=None, help="seconds per cell (default: nbgrader_config.py)")
+    g.add_argument("--sandbox", choices=("auto", "require", "off"), default="auto",
+                   help="run student kernels in bubblewrap (auto: when available, with a warning if not)")
+    g.add_argument("--memory-limit", type=float, default=None, metavar="GiB",
+                   help="memory per student kernel (default: 6)")
     d = command("demo", _demo, "build, grade a small demo class offline and print its grades")
     d.add_argument("--dir", type=Path, default=Path("demo-course"),
                    help="scratch course folder, deleted and remade by each run (default: demo-course)")

@@ -94,12 +94,10 @@ def run_demo(repo, course_dir, *, log=print) -> int:
     hand_in(course, students, assignments)
     log(f"handed in {len(students)} submissions per assignment; grading with nbgrader ...")
     run = grading.grade(course, log=log)
-    table = gradebook.totals(gradebook.default_url(course))
+    table = gradebook.totals(gradebook.configured_url(course))
     log("\nGrades\n" + gradebook.format_table(table, assignments))
     log("\nWho handed in what")
     for student in students:
         log(f"  {student.name:5} {student.story}")
-    for student, assignment, reason in run.failed:
-        log(f"  could not grade {student}/{assignment}: {reason}")
-    log(f"\ngrades CSV: {run.grades_csv}\nfeedback:   {course / 'feedback'}")
+    log("\n" + grading.summary(run) + f"\nfeedback:   {course / 'feedback'}")
     return 0 if run.ok else 1

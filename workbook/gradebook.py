@@ -5,11 +5,54 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 
+from .nbgrader_cli import put_environment_tools_on_path
+
+put_environment_tools_on_path()  # nbgrader's Gradebook runs `alembic` through PATH
+
 COURSE_ID = "minibatch-training"
 
 
 def default_url(root) -> str:
-    return f"sqlite:///{Path(root).resolve() / 'gradebook.db'}"
+    """The course's SQLite gradebook; parallel graders wait up to 2 minutes for its lock."""
+    return f"sqlite:///{Path(root).resolve() / 'gradebook.db'}?timeout=120"
+
+
+def configured_url(root, override: str | None = None) -> str:
+    """The gradebook to use: ``override`` (--db), else nbgrader_config.py's, else SQLite.
+
+    A plain ``postgresql://`` URL is given the psycopg (3) driver explicitly, the one this
+    package installs, whatever SQLAlchemy's default driver is.
+    """
+    url = override or _url_from_config(Path(root)) or default_url(root)
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            url = "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _url_from_config(root: Path) -> str | None:
+    from traitlets.config.loader import PyFileConfigLoader
+
+    path = root / "nbgrader_config.py"
+    if not path.exists():
+        return None
+    config = PyFileConfigLoader(path.name, str(root)).load_config()
+    url = config.get("CourseDirectory", {}).get("db_url")
+    return str(url) if url else None
+
+
+def assignment_names(db_url: str) -> set[str]:
+    with Gradebook(db_url, COURSE_ID) as gb:
+        return {a.name for a in gb.assignments}
+
+
+def remove_submission(db_url: str, assignment: str, student: str):
+    """Delete a submission's grades, if any (a regrade that failed must not look current)."""
+    with Gradebook(db_url, COURSE_ID) as gb:
+        try:
+            gb.remove_submission(assignment, student)
+        except MissingEntry:
+            pass
 
 
 @dataclass(frozen=True)

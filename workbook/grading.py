@@ -1,19 +1,50 @@
-"""`workbook grade`: autograde every submission, then feedback and a grades CSV.
+"""`workbook grade`: autograde every submission, in parallel, and never lose a grade.
 
-nbgrader does the grading (its autograde, generate_feedback and export commands); this
-module decides what to grade and reports the outcome.
+nbgrader does the grading. This module decides what to grade and how: one process (and one
+kernel) per submission so that submissions grade in parallel and a crash stays contained;
+submissions checked before nbgrader sees them (not JSON, missing notebook) so the message
+is clear; transient failures (a locked SQLite gradebook, a kernel that did not start)
+retried rather than charged to the student; a failed regrade removing the old grade instead
+of leaving it standing as if current; then feedback and a grades CSV.
 """
 
+import os
+import re
+import shutil
+import time
+import zlib
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import nbgrader_cli
+import nbformat
+from tqdm import tqdm
+
+from . import gradebook, nbgrader_cli, sandbox
+
+TRANSIENT = ("database is locked", "Address already in use", "Kernel died before replying",
+             "Kernel didn't respond", "Timeout waiting for kernel")
+RETRIES = 2
+FAILED_MARKER = "There was an error processing"  # nbgrader's words when a notebook was not graded
+
+
+@dataclass(frozen=True)
+class Submission:
+    student: str
+    assignment: str
+    folder: Path
+
+    @property
+    def notebook(self) -> Path:
+        return self.folder / f"{self.assignment}.ipynb"
 
 
 @dataclass
 class GradeRun:
-    graded: list[tuple[str, str]] = field(default_factory=list)    # (student, assignment)
-    failed: list[tuple[str, str, str]] = field(default_factory=list)  # (student, assignment, reason)
+    graded: list[tuple[str, str]] = field(default_factory=list)            # (student, assignment)
+    failed: list[tuple[str, str, str]] = field(default_factory=list)       # (student, assignment, reason)
+    seconds: float = 0.0
+    sandboxed: bool = False
     grades_csv: Path | None = None
 
     @property
@@ -21,35 +52,152 @@ class GradeRun:
         return not self.failed
 
 
-def submissions(root) -> dict[str, list[str]]:
-    """assignment -> students who submitted it, from ``submitted/<student>/<assignment>/``."""
-    found: dict[str, list[str]] = {}
-    for student_dir in sorted((Path(root) / "submitted").glob("*")):
-        for assignment_dir in sorted(p for p in student_dir.iterdir() if p.is_dir()):
-            found.setdefault(assignment_dir.name, []).append(student_dir.name)
+def parse_shard(text: str | None) -> tuple[int, int] | None:
+    """``"K/N"`` -> (K, N) with 1 <= K <= N; None for no sharding."""
+    if not text:
+        return None
+    try:
+        k, n = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise ValueError(f"--shard must look like K/N (for example 1/3), not {text!r}") from None
+    if not 1 <= k <= n:
+        raise ValueError(f"--shard {text}: K must be between 1 and N")
+    return k, n
+
+
+def in_shard(student: str, shard: tuple[int, int] | None) -> bool:
+    """Whether ``student`` belongs to shard K of N: a stable hash of the id, whatever the class list."""
+    if shard is None:
+        return True
+    k, n = shard
+    return zlib.crc32(student.encode()) % n == k - 1
+
+
+def find_submissions(root, shard=None, assignments=None) -> list[Submission]:
+    """``submitted/<student>/<assignment>/`` folders, sorted, restricted to the shard."""
+    found = []
+    for student_dir in sorted(p for p in (Path(root) / "submitted").glob("*") if p.is_dir()):
+        if not in_shard(student_dir.name, shard):
+            continue
+        for folder in sorted(p for p in student_dir.iterdir() if p.is_dir()):
+            if assignments is None or folder.name in assignments:
+                found.append(Submission(student_dir.name, folder.name, folder))
     return found
 
 
-def grade(root, *, log=print) -> GradeRun:
-    root = Path(root).resolve()
-    run = GradeRun()
-    for assignment, students in sorted(submissions(root).items()):
-        for student in students:
-            log(f"autograde {assignment} {student}")
-            proc = nbgrader_cli.run(["autograde", assignment, f"--student={student}", "--force",
-                                     "--create"], root, check=False)
-            if proc.returncode == 0:
-                run.graded.append((student, assignment))
-            else:
-                run.failed.append((student, assignment, _last_error(proc.stdout + proc.stderr)))
-        nbgrader_cli.run(["generate_feedback", assignment, "--force"], root, check=False)
-    run.grades_csv = root / "grades.csv"
-    nbgrader_cli.run(["export", f"--to={run.grades_csv}"], root)
-    return run
+def precheck(sub: Submission) -> str | None:
+    """Why nbgrader cannot grade ``sub`` at all, in words for the instructor; None if it can."""
+    if not sub.notebook.exists():
+        others = sorted(p.name for p in sub.folder.glob("*.ipynb"))
+        return (f"missing notebook {sub.notebook.name}" +
+                (f" (found {', '.join(others)}: renamed?)" if others else " (the folder has no notebook)"))
+    try:
+        nbformat.read(str(sub.notebook), as_version=4)
+    except Exception as error:  # nbformat raises several types for broken files
+        return f"{sub.notebook.name} is not a valid notebook ({type(error).__name__}: {str(error)[:200]})"
+    return None
+
+
+def _nbgrader(args, root: Path, db_url: str):
+    return nbgrader_cli.run([*args, f"--CourseDirectory.db_url={db_url}"], root, check=False,
+                            env={"WORKBOOK_HIDE": str(root)})
+
+
+def grade_one(sub: Submission, root: Path, db_url: str, cell_timeout: int | None) -> str | None:
+    """Autograde one submission and write its feedback; the failure reason, or None."""
+    problem = precheck(sub)
+    if problem is None:
+        args = ["autograde", sub.assignment, f"--student={sub.student}", "--force"]
+        if cell_timeout:
+            args.append(f"--Execute.timeout={cell_timeout}")
+        for attempt in range(RETRIES + 1):
+            proc = _nbgrader(args, root, db_url)
+            output = proc.stdout + proc.stderr
+            if proc.returncode == 0 and FAILED_MARKER not in output:
+                _nbgrader(["generate_feedback", sub.assignment, f"--student={sub.student}", "--force"], root, db_url)
+                return None
+            problem = _last_error(output)
+            if not any(marker in output for marker in TRANSIENT):
+                break
+            time.sleep(1 + attempt)
+    forget(sub, root, db_url)
+    return problem
+
+
+def forget(sub: Submission, root: Path, db_url: str):
+    """Remove any earlier grade of ``sub``: a failed regrade must not leave it standing."""
+    gradebook.remove_submission(db_url, sub.assignment, sub.student)
+    for folder in ("autograded", "feedback"):
+        path = root / folder / sub.student / sub.assignment
+        if path.exists():
+            shutil.rmtree(path)
 
 
 def _last_error(output: str) -> str:
     """The most telling line of a failed nbgrader run (its last ERROR line)."""
-    lines = output.strip().splitlines() or ["nbgrader failed without output"]
-    errors = [line for line in lines if "ERROR" in line]
-    return (errors or lines)[-1][-300:]
+    lines = [line.strip() for line in output.strip().splitlines() if line.strip()] or ["nbgrader failed"]
+    exceptions = [line for line in lines if re.match(r"^[\w.]+(Error|Exception|Exit)\b.*:", line)]
+    errors = [line for line in lines if "ERROR" in line and "Please see" not in line]
+    return (exceptions or errors or lines)[-1][-300:]
+
+
+def ensure_assignments(root: Path, assignments, db_url: str, log):
+    """Put assignments missing from the gradebook there (nbgrader generate_assignment)."""
+    known = gradebook.assignment_names(db_url)
+    for assignment in sorted(set(assignments) - known):
+        log(f"adding {assignment} to the gradebook (nbgrader generate_assignment)")
+        proc = _nbgrader(["generate_assignment", assignment, "--force"], root, db_url)
+        if proc.returncode != 0:
+            raise RuntimeError(f"could not add {assignment} to the gradebook:\n{_last_error(proc.stdout + proc.stderr)}")
+
+
+def grade(root, *, jobs: int | None = None, db_url: str | None = None, shard=None,
+          cell_timeout: int | None = None, progress: bool = True, log=print) -> GradeRun:
+    """Grade every submission under ``submitted/`` (the shard's share of them)."""
+    root = Path(root).resolve()
+    db_url = gradebook.configured_url(root, db_url)
+    jobs = jobs or os.cpu_count() or 1
+    started = time.monotonic()
+    run = GradeRun(sandboxed=_sandbox_announcement(log))
+    subs = find_submissions(root, shard)
+    if not subs:
+        log("no submissions found under submitted/<student>/<assignment>/")
+    ensure_assignments(root, {s.assignment for s in subs}, db_url, log)
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(grade_one, s, root, db_url, cell_timeout): s for s in subs}
+        bar = tqdm(total=len(subs), desc="grading", unit="submission", disable=not progress)
+        for future in as_completed(futures):
+            sub = futures[future]
+            problem = future.result()
+            if problem is None:
+                run.graded.append((sub.student, sub.assignment))
+            else:
+                run.failed.append((sub.student, sub.assignment, problem))
+            bar.update()
+        bar.close()
+    run.graded.sort()
+    run.failed.sort()
+    run.grades_csv = root / "grades.csv"
+    proc = _nbgrader(["export", f"--to={run.grades_csv}"], root, db_url)
+    if proc.returncode != 0:
+        raise RuntimeError(f"nbgrader export failed: {_last_error(proc.stdout + proc.stderr)}")
+    run.seconds = time.monotonic() - started
+    return run
+
+
+def _sandbox_announcement(log) -> bool:
+    active = sandbox.enabled()
+    if not active:
+        log("WARNING: no sandbox: student code runs with your own permissions and can read the "
+            "course folder (bubblewrap missing or disabled; install Debian's `bubblewrap`)")
+    return active
+
+
+def summary(run: GradeRun) -> str:
+    """The run's outcome for the terminal: counts, time, and every failure with its reason."""
+    lines = [f"graded {len(run.graded)}, failed {len(run.failed)} in {run.seconds:.0f} s"
+             + ("" if run.sandboxed else " (NOT sandboxed)")]
+    lines += [f"  could not grade {student}/{assignment}: {reason}" for student, assignment, reason in run.failed]
+    if run.grades_csv:
+        lines.append(f"grades CSV: {run.grades_csv}")
+    return "\n".join(lines)

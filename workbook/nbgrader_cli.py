@@ -10,6 +10,15 @@ import sys
 from pathlib import Path
 
 
+def _with_tools(path: str | None) -> str:
+    return os.pathsep.join(p for p in (str(Path(sys.executable).parent), path) if p)
+
+
+def put_environment_tools_on_path():
+    """Let code in this process find this environment's commands (nbgrader calls `alembic`)."""
+    os.environ["PATH"] = _with_tools(os.environ.get("PATH"))
+
+
 def environment() -> dict[str, str]:
     """This environment, with its own tools on PATH and its own ``python3`` kernel first.
 
@@ -19,7 +28,7 @@ def environment() -> dict[str, str]:
     """
     env = dict(os.environ)
     # nbgrader calls `alembic` (the gradebook's migrations) through PATH.
-    env["PATH"] = os.pathsep.join(p for p in (str(Path(sys.executable).parent), env.get("PATH")) if p)
+    env["PATH"] = _with_tools(env.get("PATH"))
     data_dir = str(Path(sys.prefix) / "share" / "jupyter")
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in (data_dir, env.get("JUPYTER_PATH")) if p)
     env.setdefault("PYTHONUNBUFFERED", "1")
@@ -27,12 +36,13 @@ def environment() -> dict[str, str]:
     return env
 
 
-def run(args: list[str], root, *, check: bool = True, quiet: bool = True) -> subprocess.CompletedProcess:
+def run(args: list[str], root, *, check: bool = True, quiet: bool = True, env: dict | None = None,
+        timeout: float | None = None) -> subprocess.CompletedProcess:
     """``nbgrader <args>`` with the course root set; its output is captured when ``quiet``."""
     root = Path(root).resolve()
     cmd = [sys.executable, "-m", "nbgrader", *args, f"--CourseDirectory.root={root}"]
-    proc = subprocess.run(cmd, cwd=root, env=environment(), text=True,
-                          capture_output=quiet, check=False)
+    proc = subprocess.run(cmd, cwd=root, env={**environment(), **(env or {})}, text=True,
+                          capture_output=quiet, check=False, timeout=timeout)
     if check and proc.returncode != 0:
         detail = (proc.stdout or "") + (proc.stderr or "") if quiet else ""
         raise RuntimeError(f"nbgrader {' '.join(args)} failed (exit {proc.returncode})\n{detail[-4000:]}")
