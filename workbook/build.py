@@ -13,12 +13,17 @@ def assignments_in(root) -> list[str]:
     return sorted(p.name for p in source.iterdir() if (p / f"{p.name}.ipynb").exists())
 
 
-def build(root, *, solutions: bool = True, log=print) -> list[str]:
-    """Generate release/ (and solutions/) for every assignment; return the leak problems."""
+def build(root, *, solutions: bool = True, db_url: str | None = None, log=print) -> list[str]:
+    """Generate release/ (and solutions/) for every assignment; return the leak problems.
+
+    generate_assignment also records each assignment's test cells in the gradebook
+    (``db_url``: the course's, by default), which grading needs.
+    """
     assignments = assignments_in(root)
+    db = [f"--CourseDirectory.db_url={db_url}"] if db_url else []
     for assignment in assignments:
         log(f"release   {assignment}")
-        nbgrader_cli.run(["generate_assignment", assignment, "--force"], root)
+        nbgrader_cli.run(["generate_assignment", assignment, "--force", *db], root)
         if solutions:
             log(f"solutions {assignment} (executes the notebook)")
             nbgrader_cli.run(["generate_solution", assignment, "--force"], root)

@@ -8,7 +8,10 @@ from pathlib import Path
 def _build(args) -> int:
     from .build import build
 
-    problems = build(args.root, solutions=not args.no_solutions)
+    from .gradebook import configured_url
+
+    db_url = configured_url(args.root, args.db) if args.db else None
+    problems = build(args.root, solutions=not args.no_solutions, db_url=db_url)
     if problems:
         print("leak check FAILED: release/ would give answers away:\n  " + "\n  ".join(problems))
         return 1
@@ -65,6 +68,7 @@ def parser() -> argparse.ArgumentParser:
 
     b = command("build", _build, "generate release/ and solutions/ from source/, then check release/ for leaks")
     b.add_argument("--no-solutions", action="store_true", help="skip generate_solution (it executes notebooks)")
+    b.add_argument("--db", default=None, help="gradebook URL to record the assignments in (default: the course's)")
     g = command("grade", _grade, "autograde every submission under submitted/, write feedback and grades.csv")
     g.add_argument("--jobs", "-j", type=int, default=None, help="submissions graded at once (default: CPU count)")
     g.add_argument("--db", default=None, help="gradebook URL, e.g. postgresql://user@host/course "

@@ -141,10 +141,17 @@ def _last_error(output: str) -> str:
     return (exceptions or errors or lines)[-1][-300:]
 
 
-def ensure_assignments(root: Path, assignments, db_url: str, log):
-    """Put assignments missing from the gradebook there (nbgrader generate_assignment)."""
-    known = gradebook.assignment_names(db_url)
-    for assignment in sorted(set(assignments) - known):
+def ensure_assignments(root: Path, assignments, db_url: str, log, sharded: bool = False):
+    """Put assignments missing from the gradebook there (nbgrader generate_assignment).
+
+    Sharded runs on several machines would race to do it, so there a missing assignment is
+    an error that says what to run once first.
+    """
+    missing = sorted(set(assignments) - gradebook.assignment_names(db_url))
+    if missing and sharded:
+        raise RuntimeError(f"{', '.join(missing)} not in the gradebook yet: run `workbook build --db URL` "
+                           "once before grading in shards")
+    for assignment in missing:
         log(f"adding {assignment} to the gradebook (nbgrader generate_assignment)")
         proc = _nbgrader(["generate_assignment", assignment, "--force"], root, db_url)
         if proc.returncode != 0:
@@ -162,7 +169,7 @@ def grade(root, *, jobs: int | None = None, db_url: str | None = None, shard=Non
     subs = find_submissions(root, shard)
     if not subs:
         log("no submissions found under submitted/<student>/<assignment>/")
-    ensure_assignments(root, {s.assignment for s in subs}, db_url, log)
+    ensure_assignments(root, {s.assignment for s in subs}, db_url, log, sharded=shard is not None)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = {pool.submit(grade_one, s, root, db_url, cell_timeout): s for s in subs}
         bar = tqdm(total=len(subs), desc="grading", unit="submission", disable=not progress)
@@ -177,12 +184,22 @@ def grade(root, *, jobs: int | None = None, db_url: str | None = None, shard=Non
         bar.close()
     run.graded.sort()
     run.failed.sort()
-    run.grades_csv = root / "grades.csv"
-    proc = _nbgrader(["export", f"--to={run.grades_csv}"], root, db_url)
-    if proc.returncode != 0:
-        raise RuntimeError(f"nbgrader export failed: {_last_error(proc.stdout + proc.stderr)}")
+    run.grades_csv = export_grades(root, db_url)
     run.seconds = time.monotonic() - started
     return run
+
+
+def export_grades(root: Path, db_url: str) -> Path:
+    """grades.csv (nbgrader's exporter: a row per student and assignment), replaced atomically
+    so that shards finishing together never leave a half-written file."""
+    target = root / "grades.csv"
+    partial = root / f".grades.{os.getpid()}.csv"
+    proc = _nbgrader(["export", f"--to={partial}"], root, db_url)
+    if proc.returncode != 0:
+        partial.unlink(missing_ok=True)
+        raise RuntimeError(f"nbgrader export failed: {_last_error(proc.stdout + proc.stderr)}")
+    os.replace(partial, target)
+    return target
 
 
 def _sandbox_announcement(log) -> bool:

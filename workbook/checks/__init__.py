@@ -18,3 +18,15 @@ from .integrity import remember_checks, replaced_objects, verify_integrity
 from . import loading, modules, training  # noqa: E402  (per-notebook helpers: C.training, ...)
 
 remember_checks()
+
+
+def _warm_up_dispatch_recorder():
+    """Pay the one-off cost of a first TorchDispatchMode (PyTorch imports torch._dynamo, about
+    1 s) here, in the setup cell, rather than inside the first timed test cell."""
+    import torch
+
+    with OpRecorder(()):
+        torch.zeros(1) + 1
+
+
+_warm_up_dispatch_recorder()

@@ -3,7 +3,9 @@
 Tolerances are per dtype. float32/float64 use ``torch.testing``'s defaults, which every
 correct solution in ``tests/corpus`` passes with a wide margin (measured by
 ``tests/test_tolerances.py``). float16/bfloat16 use the looser bounds that PyTorch's own
-"compute in float32, then cast" result and a natively low-precision computation both pass.
+"compute in float32, then cast" result and a natively low-precision computation both pass:
+over 2,000 seeds the correct answers used at most 50% (float16) and 66% (bfloat16) of them
+before atol was doubled to cover rows whose LogSumExp is large.
 """
 
 import torch
@@ -13,8 +15,8 @@ from .failures import CheckFailure, describe
 TOLERANCES = {  # dtype: (rtol, atol)
     torch.float64: (1e-7, 1e-7),
     torch.float32: (1.3e-6, 1e-5),
-    torch.float16: (1e-2, 1e-3),
-    torch.bfloat16: (5e-2, 1e-2),
+    torch.float16: (1e-2, 2e-3),
+    torch.bfloat16: (5e-2, 2e-2),
 }
 
 
@@ -36,8 +38,10 @@ def assert_close(actual, expected, *, name: str, what: str, inputs: str = "",
     """Fail with a message naming the exercise, the property, the input and the difference."""
     where = f"\n  input: {inputs}" if inputs else ""
 
-    def fail(problem: str, extra_hint: str | None = None):
-        advice = hint or extra_hint
+    def fail(problem: str, own_hint: str | None = None, *, values: bool = False):
+        # The caller's hint is about values (e.g. stability); a wrong type, shape, dtype or
+        # device has its own, more precise advice.
+        advice = (hint or own_hint) if values else (own_hint or hint)
         raise CheckFailure(f"{name}: {what}: {problem}{where}" + (f"\n  hint: {advice}" if advice else ""))
 
     if not isinstance(actual, torch.Tensor):
@@ -64,12 +68,12 @@ def assert_close(actual, expected, *, name: str, what: str, inputs: str = "",
         i = int(broken.flatten().nonzero()[0])
         fail(f"got {_fmt(a.flatten()[i].item())} at index {_index(i, a.shape)} where PyTorch gives "
              f"the finite value {_fmt(e.flatten()[i].item())}",
-             "exp overflows for large inputs: subtract the maximum (along the same dim) first")
+             "exp overflows for large inputs: subtract the maximum (along the same dim) first", values=True)
     same_special = torch.where(e_finite, True, (a == e) | (torch.isnan(a) & torch.isnan(e)))
     if not same_special.all():
         i = int((~same_special).flatten().nonzero()[0])
         fail(f"got {_fmt(a.flatten()[i].item())} at index {_index(i, a.shape)}, expected "
-             f"{_fmt(e.flatten()[i].item())}")
+             f"{_fmt(e.flatten()[i].item())}", values=True)
     both = a_finite & e_finite
     diff = torch.where(both, (a - e).abs(), torch.zeros_like(a))
     excess = diff - (atol + rtol * e.abs())
@@ -77,7 +81,7 @@ def assert_close(actual, expected, *, name: str, what: str, inputs: str = "",
         i = int(excess.flatten().argmax())
         fail(f"max abs difference {_fmt(diff.max().item())}; at index {_index(i, a.shape)} expected "
              f"{_fmt(e.flatten()[i].item())}, got {_fmt(a.flatten()[i].item())} "
-             f"(rtol={rtol:g}, atol={atol:g})")
+             f"(rtol={rtol:g}, atol={atol:g})", values=True)
 
 
 def describe_inputs(*args) -> str:

@@ -36,6 +36,10 @@ FORBIDDEN = {
     "nll": forbidden.NLL_OPS,
     "cross_entropy": forbidden.NLL_OPS,
 }
+FORBIDDEN_FUNCTIONS = {  # Python-level functions that bypass the ATen ops above
+    "nll": (torch.nn.functional.nll_loss, torch.nn.functional.cross_entropy),
+    "cross_entropy": (torch.nn.functional.nll_loss, torch.nn.functional.cross_entropy),
+}
 REPLACES = {  # what the message names when a forbidden op is caught
     "softmax": "torch.softmax", "logsumexp": "torch.logsumexp", "log_softmax": "torch.log_softmax",
     "nll": "F.nll_loss", "cross_entropy": "F.cross_entropy / F.nll_loss",
@@ -50,6 +54,7 @@ class exercise:
         self.name = name
         self.namespace = caller.f_globals if namespace is None else namespace
         self.forbidden = FORBIDDEN.get(name, frozenset()) if forbid is None else frozenset(forbid)
+        self.forbidden_functions = FORBIDDEN_FUNCTIONS.get(name, ()) if forbid is None else ()
         self.bindings = {**equivalents.bindings_for(name), **(bind or {})}
         self._test_code = caller.f_code
         self._stack = None
@@ -89,19 +94,24 @@ class exercise:
         """Call student code, catching any use of the PyTorch op this exercise replaces."""
         if not callable(fn):
             raise CheckFailure(f"{self.name}: expected a function or class, got {type(fn).__name__}")
+        if not self.forbidden and not self.forbidden_functions:
+            return fn(*args, **kwargs)
         recorder = forbidden.OpRecorder(self.forbidden)
-        with recorder:
+        functions = forbidden.FunctionRecorder(self.forbidden_functions)
+        with functions, recorder:
             result = fn(*args, **kwargs)
-        self.assert_no_forbidden(recorder)
+        self.assert_no_forbidden(recorder, functions)
         return result
 
-    def assert_no_forbidden(self, recorder):
-        if recorder.seen:
-            ops = ", ".join(f"aten::{op}" for op in recorder.seen)
+    def assert_no_forbidden(self, recorder, functions=None):
+        seen = [f"aten::{op}" for op in recorder.seen] + (functions.seen if functions else [])
+        if seen:
+            found = ", ".join(f"{forbidden.PYTHON_NAMES.get(op.removeprefix('aten::'), op)} ({op})"
+                              if op.startswith("aten::") else op for op in seen)
             raise CheckFailure(
-                f"{self.name}: calls PyTorch's own {REPLACES.get(self.name, 'implementation')} "
-                f"({ops}, reached through any of its aliases). This exercise asks you to "
-                "implement it yourself from simpler operations.")
+                f"{self.name}: calls {found}, which this exercise asks you to replace "
+                f"(it rebuilds {REPLACES.get(self.name, 'a PyTorch function')}; every alias reaches the "
+                "same operator). Implement it yourself from simpler operations.")
 
     def forbid(self):
         """A context that records forbidden ops in a longer block of student code."""

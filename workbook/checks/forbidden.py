@@ -9,13 +9,25 @@ patching names in ``torch.nn.functional`` is not enough to hide a call. PyTorch 
 
 import functools
 
+from torch.overrides import TorchFunctionMode
 from torch.utils._python_dispatch import TorchDispatchMode
 
-SOFTMAX_OPS = frozenset({"_softmax", "softmax", "special_softmax"})
-LOG_SOFTMAX_OPS = frozenset({"_log_softmax", "log_softmax", "special_log_softmax"})
+SOFTMAX_OPS = frozenset({"_softmax", "softmax", "special_softmax", "_sparse_softmax"})
+LOG_SOFTMAX_OPS = frozenset({"_log_softmax", "log_softmax", "special_log_softmax", "_sparse_log_softmax"})
 LOGSUMEXP_OPS = frozenset({"logsumexp", "special_logsumexp"})
 NLL_OPS = frozenset({"nll_loss", "nll_loss_forward", "nll_loss2d", "nll_loss2d_forward",
                      "nll_loss_nd", "cross_entropy_loss"})
+
+# How a student most likely reached each operator, for the message.
+PYTHON_NAMES = {
+    "_softmax": "torch.softmax", "softmax": "torch.softmax", "special_softmax": "torch.special.softmax",
+    "_sparse_softmax": "torch.sparse.softmax", "_log_softmax": "torch.log_softmax",
+    "log_softmax": "torch.log_softmax", "special_log_softmax": "torch.special.log_softmax",
+    "_sparse_log_softmax": "torch.sparse.log_softmax", "logsumexp": "torch.logsumexp",
+    "special_logsumexp": "torch.special.logsumexp", "nll_loss_forward": "F.nll_loss",
+    "nll_loss": "F.nll_loss", "nll_loss2d": "F.nll_loss", "nll_loss2d_forward": "F.nll_loss",
+    "nll_loss_nd": "F.nll_loss", "cross_entropy_loss": "F.cross_entropy",
+}
 
 _exempt_depth = 0
 
@@ -35,6 +47,26 @@ class OpRecorder(TorchDispatchMode):
         name = func.overloadpacket.__name__
         if name in self.forbidden and _exempt_depth == 0 and name not in self.seen:
             self.seen.append(name)
+        return func(*args, **(kwargs or {}))
+
+
+class FunctionRecorder(TorchFunctionMode):
+    """Records calls of forbidden Python-level torch functions (outside exemptions).
+
+    Some functions never reach a distinctive ATen op: ``F.cross_entropy`` with probability
+    targets decomposes into log-softmax, multiply and sum before dispatch.
+    """
+
+    def __init__(self, forbidden):
+        super().__init__()
+        self.forbidden = tuple(forbidden)
+        self.seen: list[str] = []
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        if _exempt_depth == 0 and any(func is f for f in self.forbidden):
+            name = f"{func.__module__}.{func.__name__}"
+            if name not in self.seen:
+                self.seen.append(name)
         return func(*args, **(kwargs or {}))
 
 

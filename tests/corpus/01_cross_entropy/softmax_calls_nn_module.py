@@ -1,6 +1,6 @@
 # exercise: softmax
 # verdict: wrong
-# fails: TBD
+# fails: test_softmax_values test_softmax_stability test_softmax_grad_dtype_device
 # why: calls PyTorch's own softmax through the module torch.nn.Softmax
 def softmax(x, dim=-1):
     return torch.nn.Softmax(dim=dim)(x)

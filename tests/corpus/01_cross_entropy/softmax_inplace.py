@@ -1,6 +1,6 @@
 # exercise: softmax
 # verdict: wrong
-# fails: TBD
+# fails: test_softmax_values test_softmax_stability test_softmax_grad_dtype_device
 # why: subtracts the maximum in place (x -= ...), changing the caller's tensor
 def softmax(x, dim=-1):
     x -= x.amax(dim=dim, keepdim=True)

@@ -1,6 +1,6 @@
 # exercise: softmax
 # verdict: wrong
-# fails: TBD
+# fails: test_softmax_values
 # why: a missing keepdim "fixed" by retrying only when broadcasting fails: square inputs are silently divided by the wrong sums
 def softmax(x, dim=-1):
     e = (x - x.amax(dim=dim, keepdim=True)).exp()

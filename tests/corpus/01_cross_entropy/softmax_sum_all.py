@@ -1,6 +1,6 @@
 # exercise: softmax
 # verdict: wrong
-# fails: TBD
+# fails: test_softmax_values test_softmax_stability test_softmax_grad_dtype_device
 # why: normalises by the sum over the whole tensor instead of along `dim`
 def softmax(x, dim=-1):
     e = (x - x.max()).exp()

@@ -1,6 +1,6 @@
 # exercise: softmax
 # verdict: wrong
-# fails: TBD
+# fails: test_softmax_values test_softmax_stability test_softmax_grad_dtype_device
 # why: subtracts the maximum along `dim` but sums over dim 0, so rows are divided by column sums
 def softmax(x, dim=-1):
     e = (x - x.amax(dim=dim, keepdim=True)).exp()

@@ -1,0 +1,6 @@
+# exercise: accuracy
+# verdict: wrong
+# fails: test_accuracy_values test_accuracy_ties_devices
+# why: argmax with keepdim=True gives shape (N, 1), and comparing it with (N,) targets broadcasts to an N x N table
+def accuracy(out, yb):
+    return (out.argmax(dim=1, keepdim=True) == yb).float().mean()

@@ -1,0 +1,6 @@
+# exercise: accuracy
+# verdict: wrong
+# fails: test_accuracy_values test_accuracy_ties_devices
+# why: counts the hits as an integer tensor and divides with //, which gives 0 unless every row is right
+def accuracy(out, yb):
+    return (out.argmax(dim=1) == yb).sum() // len(yb)

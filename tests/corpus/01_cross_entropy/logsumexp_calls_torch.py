@@ -1,0 +1,6 @@
+# exercise: logsumexp
+# verdict: wrong
+# fails: test_logsumexp_values test_logsumexp_stability test_logsumexp_grad_dtype_device
+# why: calls PyTorch's own logsumexp through the tensor method
+def logsumexp(x, dim=-1, keepdim=False):
+    return x.logsumexp(dim, keepdim)

@@ -1,0 +1,8 @@
+# exercise: logsumexp
+# verdict: wrong
+# fails: test_logsumexp_values test_logsumexp_stability test_logsumexp_grad_dtype_device
+# why: ignores `dim` and always reduces dim 1
+def logsumexp(x, dim=-1, keepdim=False):
+    m = x.amax(dim=1, keepdim=True)
+    out = m + (x - m).exp().sum(dim=1, keepdim=True).log()
+    return out if keepdim else out.squeeze(1)

@@ -1,0 +1,6 @@
+# exercise: nll
+# verdict: wrong
+# fails: test_nll_values test_nll_grad
+# why: calls PyTorch's own F.nll_loss
+def nll(input, target):
+    return F.nll_loss(input, target)

@@ -1,0 +1,6 @@
+# exercise: nll
+# verdict: wrong
+# fails: test_nll_values test_nll_grad
+# why: gather along dim 0 with the targets: picks input[target[k], k] from the first rows, not input[n, target[n]]
+def nll(input, target):
+    return -input.gather(0, target.unsqueeze(0)).mean()

@@ -1,0 +1,6 @@
+# exercise: nll
+# verdict: wrong
+# fails: test_nll_values test_nll_grad
+# why: forgets the minus sign: returns the mean log-likelihood, which is negative
+def nll(input, target):
+    return input[torch.arange(len(target)), target].mean()

@@ -1,0 +1,6 @@
+# exercise: nll
+# verdict: wrong
+# fails: test_nll_values test_nll_grad
+# why: input[target] selects rows by the class indices instead of one entry per row
+def nll(input, target):
+    return -input[target].mean()

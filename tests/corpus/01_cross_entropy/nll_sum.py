@@ -1,0 +1,6 @@
+# exercise: nll
+# verdict: wrong
+# fails: test_nll_values test_nll_grad
+# why: sums the picked log-probabilities over the batch instead of averaging them
+def nll(input, target):
+    return -input[torch.arange(len(target)), target].sum()
