@@ -24,15 +24,16 @@ class DemoStudent:
     story: str
 
 
-def demo_class(course: Path, corpus_dir: Path, assignments: list[str]) -> list[DemoStudent]:
-    """The demo students and what each of them handed in."""
+def demo_class(course: Path, corpus_dir: Path, assignments: list[str],
+               mistake_students=MISTAKE_STUDENTS) -> list[DemoStudent]:
+    """The demo students and what each of them handed in (one mistake per assignment each)."""
     reference = {a: notebooks.reference_solutions(notebooks.read(notebooks.notebook_path(course, "source", a)))
                  for a in assignments}
     students = [DemoStudent("ada", reference, "the reference solutions"),
                 DemoStudent("ben", {}, "the blank release, handed in untouched")]
     wrong_by_assignment = {a: [ans for ans in corpus.load(corpus_dir, a) if ans.verdict == "wrong"]
                            for a in assignments}
-    for i, name in enumerate(MISTAKE_STUDENTS):
+    for i, name in enumerate(mistake_students):
         answers, stories = {}, []
         for a in assignments:
             mistakes = _one_per_exercise(wrong_by_assignment[a])

@@ -1,0 +1,114 @@
+"""Grading throughput: `workbook grade` (--jobs 1 and 2) against plain sequential nbgrader.
+
+    python benchmarks/grading.py [--students 5]
+
+Builds a scratch course with every assignment and a class of synthetic students (each
+hands in all four notebooks: one submission per notebook), then times, in one run:
+
+- the floor: starting a Jupyter kernel and importing torch and the checks, per notebook;
+- plain `nbgrader autograde <assignment>` (nbgrader's own sequential loop and stock
+  preprocessors, no sandbox) over the class;
+- `workbook grade --jobs 1` and `--jobs 2` (sandboxed kernels, feedback included).
+
+Prints a table and appends it to benchmarks/RESULTS.md.
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from workbook import build, demo, grading, nbgrader_cli  # noqa: E402
+
+
+def make_course(folder: Path, students: int) -> tuple[Path, int]:
+    demo.prepare_course(REPO, folder)
+    assert build.build(folder, solutions=False, log=lambda *_: None) == []
+    assignments = build.assignments_in(folder)
+    names = [f"student{i:02d}" for i in range(students)]
+    demo.hand_in(folder, demo.demo_class(folder, REPO / "tests" / "corpus", assignments, names)[2:], assignments)
+    return folder, len(names) * len(assignments)
+
+
+def floor_seconds(repeats: int = 3) -> float:
+    """Seconds to start a kernel and import what every notebook imports, per notebook."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import torch, matplotlib.pyplot, workbook.checks, workbook.data")])
+    env_before = dict(os.environ)
+    os.environ.update(nbgrader_cli.environment())
+    try:
+        started = time.monotonic()
+        for _ in range(repeats):
+            NotebookClient(nbformat.from_dict(nb), kernel_name="python3", timeout=120).execute()
+        return (time.monotonic() - started) / repeats
+    finally:
+        os.environ.clear()
+        os.environ.update(env_before)
+
+
+def plain_nbgrader(course: Path) -> float:
+    """nbgrader's own sequential autograde with its stock preprocessors."""
+    from nbgrader.converters import Autograde
+
+    stock = [f"{p.__module__}.{p.__name__}" for p in Autograde.autograde_preprocessors.default_value]
+    with open(course / "nbgrader_config.py", "a") as config:
+        config.write(f"\nc.Autograde.autograde_preprocessors = {stock!r}\n")
+    started = time.monotonic()
+    for assignment in build.assignments_in(course):
+        nbgrader_cli.run(["autograde", assignment, "--force"], course)
+    return time.monotonic() - started
+
+
+def workbook_grade(course: Path, jobs: int) -> float:
+    started = time.monotonic()
+    run = grading.grade(course, jobs=jobs, progress=False, log=lambda *_: None)
+    elapsed = time.monotonic() - started
+    if run.failed:
+        raise RuntimeError(f"grading failed: {run.failed}")
+    return elapsed
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--students", type=int, default=5, help="students, each handing in every notebook")
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="wbk-bench-"))
+    try:
+        course, n = make_course(scratch / "workbook", args.students)
+        shutil.copytree(course, scratch / "plain")
+        floor = floor_seconds()
+        rows = [("plain nbgrader autograde (sequential)", plain_nbgrader(scratch / "plain"))]
+        rows.append(("workbook grade --jobs 1", workbook_grade(course, 1)))
+        shutil.rmtree(course / "autograded")
+        rows.append(("workbook grade --jobs 2", workbook_grade(course, 2)))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    baseline = rows[0][1]
+    lines = [f"### Grading, {datetime.date.today()}, {platform.machine()}, {os.cpu_count()} CPUs, "
+             f"{n} submissions ({args.students} students x {n // args.students} notebooks)", "",
+             f"Floor (kernel start + imports) per notebook: {floor:.2f} s", "",
+             "| run | total s | s / submission | submissions / min | x floor | speed-up vs plain |",
+             "|---|---|---|---|---|---|"]
+    for name, seconds in rows:
+        lines.append(f"| {name} | {seconds:.1f} | {seconds / n:.2f} | {60 * n / seconds:.1f} | "
+                     f"{seconds / n / floor:.2f} | {baseline / seconds:.2f} |")
+    text = "\n".join(lines)
+    print(text)
+    with open(REPO / "benchmarks" / "RESULTS.md", "a") as results:
+        results.write("\n" + text + "\n")
+
+
+if __name__ == "__main__":
+    main()

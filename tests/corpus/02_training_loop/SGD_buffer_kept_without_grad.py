@@ -1,0 +1,22 @@
+# exercise: SGD
+# verdict: wrong
+# fails: test_SGD_values
+# why: recreates the velocity on every step (buf = momentum * g + g), so no momentum carries over
+class SGD:
+    def __init__(self, params, lr, momentum=0.0, weight_decay=0.0):
+        self.params = list(params)
+        self.lr, self.momentum, self.weight_decay = lr, momentum, weight_decay
+
+    def step(self):
+        with torch.no_grad():
+            for p in self.params:
+                if p.grad is None:
+                    continue
+                g = p.grad + self.weight_decay * p
+                buf = torch.zeros_like(p)
+                buf = self.momentum * buf + g
+                p -= self.lr * buf
+
+    def zero_grad(self):
+        for p in self.params:
+            p.grad = None

@@ -1,0 +1,24 @@
+# exercise: SGD
+# verdict: wrong
+# fails: test_SGD_state
+# why: zero_grad() calls p.grad.zero_() on every parameter, which crashes before the first backward and on frozen ones
+class SGD:
+    def __init__(self, params, lr, momentum=0.0, weight_decay=0.0):
+        self.params = list(params)
+        self.lr, self.momentum, self.weight_decay = lr, momentum, weight_decay
+        self.bufs = [None] * len(self.params)
+
+    def step(self):
+        with torch.no_grad():
+            for i, p in enumerate(self.params):
+                if p.grad is None:
+                    continue
+                g = p.grad + self.weight_decay * p
+                if self.momentum:
+                    self.bufs[i] = g.clone() if self.bufs[i] is None else self.momentum * self.bufs[i] + g
+                    g = self.bufs[i]
+                p -= self.lr * g
+
+    def zero_grad(self):
+        for p in self.params:
+            p.grad.zero_()

@@ -1,0 +1,29 @@
+# exercise: MyModule
+# verdict: wrong
+# fails: test_MyModule_call_repr
+# why: no __repr__, so printing a network shows <... object at 0x...> instead of its children
+class MyModule:
+    def __init__(self):
+        self._params = {}
+        self._children = {}
+
+    def __setattr__(self, name, value):
+        if not name.startswith("_"):
+            if isinstance(value, nn.Parameter):
+                self._params[name] = value
+            elif isinstance(value, (nn.Module, MyModule)):
+                self._children[name] = value
+        super().__setattr__(name, value)
+
+    def parameters(self):
+        seen = set()
+        for p in [*self._params.values(), *(q for c in self._children.values() for q in c.parameters())]:
+            if id(p) not in seen:
+                seen.add(id(p))
+                yield p
+
+    def named_children(self):
+        yield from self._children.items()
+
+    def __call__(self, *args, **kwargs):
+        return self.forward(*args, **kwargs)

@@ -1,0 +1,15 @@
+# exercise: SequentialModel
+# verdict: wrong
+# fails: test_SequentialModel_forward test_SequentialModel_parameters test_SequentialModel_to_eval
+# why: the ModuleList is a class attribute: it is not registered and every instance appends to the same list
+class SequentialModel(nn.Module):
+    layers = nn.ModuleList()
+
+    def __init__(self, layers):
+        super().__init__()
+        self.layers.extend(layers)
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
