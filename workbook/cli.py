@@ -41,6 +41,18 @@ def _demo(args) -> int:
     return run_demo(args.root, args.dir)
 
 
+def _report(args) -> int:
+    from .report import report_main
+
+    return report_main(args.root, args.out, args.db)
+
+
+def _audit(args) -> int:
+    from .audit import audit_main
+
+    return audit_main(args.root)
+
+
 def _download(args) -> int:
     from .data import DownloadError, download_mnist
 
@@ -80,6 +92,13 @@ def parser() -> argparse.ArgumentParser:
                    help="run student kernels in bubblewrap (auto: when available, with a warning if not)")
     g.add_argument("--memory-limit", type=float, default=None, metavar="GiB",
                    help="memory per student kernel (default: 6)")
+    r = command("report", _report, "pass rates, most frequent failure messages and a score histogram: "
+                "reports/report.html (self-contained) and a terminal summary")
+    r.add_argument("--out", type=Path, default=None,
+                   help="folder for report.html and scores.png (default: <root>/reports)")
+    r.add_argument("--db", default=None, metavar="URL",
+                   help="gradebook URL (default: nbgrader_config.py's, else <root>/gradebook.db)")
+    command("audit", _audit, "scan submitted/ for tampering and forbidden PyTorch calls; exit 1 when something is flagged")
     d = command("demo", _demo, "build, grade a small demo class offline and print its grades")
     d.add_argument("--dir", type=Path, default=Path("demo-course"),
                    help="scratch course folder, deleted and remade by each run (default: demo-course)")

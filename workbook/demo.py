@@ -1,9 +1,9 @@
 """`workbook demo`: the whole instructor workflow on a small synthetic class, offline.
 
 It copies the course into a scratch folder, builds the release, hands in a submission for
-every demo student (the reference solutions, the untouched release, and students who each
-made one typical mistake taken from ``tests/corpus``), grades them with nbgrader and prints
-the grade table.
+every demo student (the reference solutions, the untouched release, students who each
+made one typical mistake taken from ``tests/corpus``, and one broken submission), grades
+them with nbgrader in parallel, prints the grade table, writes the report and runs the audit.
 """
 
 import shutil
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import build, corpus, gradebook, grading, notebooks
+from . import audit, build, corpus, gradebook, grading, notebooks, report
 
 MISTAKE_STUDENTS = ("cleo", "dev", "eli")
 
@@ -66,6 +66,30 @@ def hand_in(course: Path, students: list[DemoStudent], assignments: list[str]):
             nbformat.write(nb, str(path))
 
 
+BAD_STUDENT = "zoe"
+
+
+def hand_in_bad_submission(course: Path, assignments: list[str]) -> str:
+    """zoe: a softmax that kills the kernel (graded: it costs softmax only), and a notebook
+    that is not valid JSON (reported, not graded)."""
+    first, *rest = assignments
+    release = notebooks.read(notebooks.notebook_path(course, "release", first))
+    reference = notebooks.reference_solutions(notebooks.read(notebooks.notebook_path(course, "source", first)))
+    answers = {**reference}
+    if "softmax" in answers:
+        answers["softmax"] = "import os\n\ndef softmax(x, dim=-1):\n    os._exit(1)  # kills the kernel\n"
+    path = course / "submitted" / BAD_STUDENT / first / f"{first}.ipynb"
+    path.parent.mkdir(parents=True)
+    nbformat.write(notebooks.make_submission(release, answers), str(path))
+    story = f"{first}: a softmax that kills the Jupyter kernel"
+    if rest:
+        broken = course / "submitted" / BAD_STUDENT / rest[0] / f"{rest[0]}.ipynb"
+        broken.parent.mkdir(parents=True)
+        broken.write_text('{"cells": [ this is not JSON')
+        story += f"; {rest[0]}: a notebook that is not valid JSON"
+    return story
+
+
 def prepare_course(repo: Path, course: Path):
     """A fresh scratch course folder holding the repository's config and source notebooks."""
     if course.exists():
@@ -93,12 +117,21 @@ def run_demo(repo, course_dir, *, log=print) -> int:
     assignments = build.assignments_in(course)
     students = demo_class(course, repo / "tests" / "corpus", assignments)
     hand_in(course, students, assignments)
-    log(f"handed in {len(students)} submissions per assignment; grading with nbgrader ...")
+    bad_story = hand_in_bad_submission(course, assignments)
+    log(f"handed in {len(students)} submissions per assignment, and {BAD_STUDENT}'s broken ones; "
+        "grading with nbgrader ...")
     run = grading.grade(course, log=log)
     table = gradebook.totals(gradebook.configured_url(course))
     log("\nGrades\n" + gradebook.format_table(table, assignments))
     log("\nWho handed in what")
     for student in students:
         log(f"  {student.name:5} {student.story}")
+    log(f"  {BAD_STUDENT:5} {bad_story}")
     log("\n" + grading.summary(run) + f"\nfeedback:   {course / 'feedback'}")
-    return 0 if run.ok else 1
+    log("\nReport")
+    report.report_main(course)
+    log("\nAudit (static scan for tampering and forbidden calls)")
+    audit.audit_main(course)
+    log(f"\nThe report: {course / 'reports' / 'report.html'}")
+    unexpected = [f for f in run.failed if f[0] != BAD_STUDENT]
+    return 1 if unexpected else 0

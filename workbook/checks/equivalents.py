@@ -7,6 +7,7 @@ Grouped by assignment, since each notebook stands alone.
 
 import torch
 import torch.nn.functional as F
+import torch.utils.data as tud
 
 
 def _softmax(x, dim=-1):
@@ -25,6 +26,18 @@ def _nll(input, target):
     return F.nll_loss(input, target)
 
 
+def _sampler(ds, shuffle=False):
+    return tud.RandomSampler(ds) if shuffle else tud.SequentialSampler(ds)
+
+
+def _batch_sampler(sampler, bs, drop_last=False):
+    return tud.BatchSampler(sampler, bs, drop_last)
+
+
+def _collate(b):
+    return tuple(tud.default_collate(list(b)))
+
+
 EXERCISES: dict[str, tuple[str, ...]] = {
     "01_cross_entropy": ("softmax", "logsumexp", "log_softmax", "nll", "cross_entropy", "accuracy"),
     "02_training_loop": ("fit_sgd", "Optimizer", "SGD"),
@@ -38,6 +51,11 @@ EQUIVALENTS: dict[str, dict[str, object]] = {
         "logsumexp": _logsumexp,
         "log_softmax": _log_softmax,
         "nll": _nll,
+    },
+    "04_data_loading": {  # what get_dls and DataLoader may call; classes a test builds stay the student's
+        "Sampler": _sampler,
+        "BatchSampler": _batch_sampler,
+        "collate": _collate,
     },
 }
 

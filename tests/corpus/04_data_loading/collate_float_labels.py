@@ -1,0 +1,7 @@
+# exercise: collate
+# verdict: wrong
+# fails: test_collate_values test_collate_generator
+# why: turns the labels into floats; cross-entropy needs int64 class indices
+def collate(b):
+    xs, ys = zip(*b)
+    return torch.stack(xs), torch.stack(ys).float()

@@ -1,0 +1,7 @@
+# exercise: collate
+# verdict: wrong
+# fails: test_collate_values
+# why: squeezes the stacked inputs, which drops the batch dimension of a batch of one
+def collate(b):
+    xs, ys = zip(*b)
+    return torch.stack(xs).squeeze(), torch.stack(ys)

@@ -1,0 +1,7 @@
+# exercise: collate
+# verdict: wrong
+# fails: test_collate_values test_collate_generator
+# why: transposes the pairs but returns lists of tensors instead of stacked tensors
+def collate(b):
+    xs, ys = zip(*b)
+    return list(xs), list(ys)

@@ -1,0 +1,9 @@
+# exercise: Dataset
+# verdict: wrong
+# fails: test_Dataset_items
+# why: hands back PyTorch's TensorDataset instead of writing the class
+import torch
+
+
+class Dataset(torch.utils.data.TensorDataset):
+    pass
