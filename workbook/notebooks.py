@@ -11,7 +11,6 @@ from pathlib import Path
 import nbformat
 
 SOLUTION_MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
-HIDDEN_MARKERS = re.compile(r"^\s*### (BEGIN|END) HIDDEN TESTS\s*$")
 
 
 @dataclass(frozen=True)
