@@ -62,7 +62,7 @@ def plain_nbgrader(course: Path) -> float:
     """nbgrader's own sequential autograde with its stock preprocessors."""
     from nbgrader.converters import Autograde
 
-    stock = [f"{p.__module__}.{p.__name__}" for p in Autograde.autograde_preprocessors.default_value]
+    stock = [f"{p.__module__}.{p.__name__}" for p in Autograde.class_traits()["autograde_preprocessors"].default()]
     with open(course / "nbgrader_config.py", "a") as config:
         config.write(f"\nc.Autograde.autograde_preprocessors = {stock!r}\n")
     started = time.monotonic()
