@@ -30,6 +30,10 @@ def test_demo_prints_the_grade_table(tmp_path):
         assert 0 < got < total
     assert (course / "grades.csv").exists()
     assert (course / "feedback" / "cleo").is_dir()
+    assert "zoe" in rows and float(rows["zoe"][-1].split("/")[0]) > 0  # the broken student, graded as far as it goes
+    assert "could not grade zoe/" in proc.stdout  # ... and the notebook that is not JSON is reported
+    assert "audit:" in proc.stdout
+    assert (course / "reports" / "report.html").exists() and proc.stdout.rstrip().endswith("report.html")
 
 
 def test_demo_refuses_to_delete_a_folder_it_did_not_make(tmp_path):
