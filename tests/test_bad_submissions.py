@@ -222,7 +222,7 @@ def test_a_failed_regrade_does_not_leave_the_old_grade_standing(graded):
     sub = grading.Submission("solutions", A, course / "submitted" / "solutions" / A)
     assert _score(gradebook.totals(url), "solutions") == (30.0, 30.0)
     sub.notebook.write_text("{ broken on resubmission")
-    assert "not a valid notebook" in grading.grade_one(sub, course, url, CELL_TIMEOUT)
+    assert "not a valid notebook" in grading.grade_submission(sub, course, url, CELL_TIMEOUT)
     assert "solutions" not in gradebook.totals(url)
     assert not (course / "autograded" / "solutions" / A).exists()
 
@@ -239,6 +239,6 @@ def test_a_locked_sqlite_gradebook_makes_grading_wait_not_fail(graded):
     with pytest.raises(sqlite3.OperationalError):
         sqlite3.connect(str(course / "gradebook.db"), timeout=0.1).execute("BEGIN EXCLUSIVE")
     sub = grading.Submission("renames-kernel", A, course / "submitted" / "renames-kernel" / A)
-    assert grading.grade_one(sub, course, url, CELL_TIMEOUT) is None
+    assert grading.grade_submission(sub, course, url, CELL_TIMEOUT) is None
     holder.wait()
     assert _score(gradebook.totals(url), "renames-kernel") == (30.0, 30.0)

@@ -7,7 +7,11 @@ in-process grader predicts, cell by cell.
 """
 
 import csv
+import os
 import re
+import signal
+import time
+from pathlib import Path
 
 import pytest
 from classes import all_classes, expected_cell_scores, hand_in, make_course
@@ -83,7 +87,7 @@ def test_regrading_gives_the_same_scores(graded_course):
     before = _cell_scores(course, student, assignment)
     assert sum(before.values()) < sum(SPEC_POINTS[assignment].values())
     sub = grading.Submission(student, assignment, course / "submitted" / student / assignment)
-    assert grading.grade_one(sub, course, gradebook.default_url(course), None) is None
+    assert grading.grade_submission(sub, course, gradebook.default_url(course)) is None
     assert _cell_scores(course, student, assignment) == before
 
 
@@ -108,3 +112,53 @@ def test_grades_csv_has_a_row_per_student_and_assignment(graded_course):
     for row in rows:
         expected = table.get(row["student_id"], {}).get(row["assignment"], (0.0, None))[0]
         assert float(row["raw_score"]) == expected, row
+
+
+def _live_processes_in_group(pgid: int, wait: float = 10.0) -> list[int]:
+    """Processes of group ``pgid`` still alive after up to ``wait`` s (SIGKILL is not instant)."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                state, _, group = stat.read_text().rsplit(")", 1)[1].split()[:3]
+            except (OSError, ValueError):
+                continue
+            if int(group) == pgid and state not in ("Z", "X"):
+                found.append(int(stat.parent.name))
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+
+
+def test_a_grading_process_that_dies_is_replaced(graded_course):
+    course, _, _ = graded_course
+    assignment = WRITTEN[0]
+    worker = grading.start_worker(course, gradebook.default_url(course), None, "test-death")
+    try:
+        assert worker.grade("solutions", assignment)["ok"]
+        first = worker.proc.pid
+        os.kill(first, signal.SIGKILL)
+        worker.proc.wait()
+        assert worker.grade("blank", assignment)["ok"]
+        assert worker.proc.pid != first
+    finally:
+        worker.close()
+    assert _cell_scores(course, "solutions", assignment) == expected_cell_scores(assignment, all_classes()[assignment]["solutions"])
+
+
+def test_a_grading_process_past_its_time_limit_is_killed_with_its_kernel(graded_course):
+    course, classes, _ = graded_course
+    assignment = WRITTEN[0]
+    worker = grading.start_worker(course, gradebook.default_url(course), None, "test-limit")
+    worker.max_seconds = 1.0  # less than starting a kernel and importing torch takes
+    try:
+        answer = worker.grade("blank", assignment)
+    finally:
+        worker.close()
+    assert not answer["ok"] and not answer["died"]
+    assert "grading took longer than 1 s and was stopped" in answer["error"]
+    assert _live_processes_in_group(worker.pid) == []  # no kernel left behind
+    sub = grading.Submission("blank", assignment, course / "submitted" / "blank" / assignment)
+    assert grading.grade_submission(sub, course, gradebook.default_url(course)) is None
+    assert _cell_scores(course, "blank", assignment) == expected_cell_scores(assignment, classes[assignment]["blank"])

@@ -46,6 +46,26 @@ def assignment_names(db_url: str) -> set[str]:
         return {a.name for a in gb.assignments}
 
 
+def add_students(db_url: str, students):
+    """Put students missing from the gradebook there, one after another.
+
+    nbgrader autograde adds an unknown student itself, but two of them grading the same new
+    student in parallel (two assignments) both try, and one fails on the unique key.
+    """
+    with Gradebook(db_url, COURSE_ID) as gb:
+        known = {s.id for s in gb.students}
+        for student in sorted(set(students) - known):
+            gb.update_or_create_student(student)
+
+
+def export_csv(db_url: str, path):
+    """nbgrader's own CSV exporter (what ``nbgrader export`` runs), here without a new process."""
+    from nbgrader.plugins import CsvExportPlugin
+
+    with Gradebook(db_url, COURSE_ID) as gb:
+        CsvExportPlugin(to=str(path)).export(gb)
+
+
 def remove_submission(db_url: str, assignment: str, student: str):
     """Delete a submission's grades, if any (a regrade that failed must not look current)."""
     with Gradebook(db_url, COURSE_ID) as gb:

@@ -9,11 +9,12 @@ of leaving it standing as if current; then feedback and a grades CSV.
 """
 
 import os
+import queue
 import re
 import shutil
+import threading
 import time
 import zlib
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,11 +22,15 @@ import nbformat
 from tqdm import tqdm
 
 from . import gradebook, nbgrader_cli, sandbox
+from .grade_worker import GradeWorker
 
 TRANSIENT = ("database is locked", "Address already in use", "Kernel died before replying",
-             "Kernel didn't respond", "Timeout waiting for kernel")
+             "Kernel didn't respond", "Timeout waiting for kernel",
+             # a concurrent writer added the same row first (SQLite's and PostgreSQL's words)
+             "UNIQUE constraint failed", "duplicate key value violates unique constraint")
 RETRIES = 2
-FAILED_MARKER = "There was an error processing"  # nbgrader's words when a notebook was not graded
+LOG_FOLDER = "grading-logs"  # nbgrader's full output for each failure, and each worker's log
+SUBMISSION_LIMIT_S = 1800  # a grading process stuck this long on one notebook is killed
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,7 @@ class Submission:
 class GradeRun:
     graded: list[tuple[str, str]] = field(default_factory=list)            # (student, assignment)
     failed: list[tuple[str, str, str]] = field(default_factory=list)       # (student, assignment, reason)
+    warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     sandboxed: bool = False
     grades_csv: Path | None = None
@@ -103,25 +109,61 @@ def _nbgrader(args, root: Path, db_url: str):
                             env={"WORKBOOK_HIDE": str(root)})
 
 
-def grade_one(sub: Submission, root: Path, db_url: str, cell_timeout: int | None) -> str | None:
-    """Autograde one submission and write its feedback; the failure reason, or None."""
+def kernel_threads(jobs: int) -> str:
+    """CPU threads for each graded kernel's PyTorch: the cores shared out among the jobs.
+
+    PyTorch starts one OpenMP thread per core in every kernel, and idle OpenMP threads spin;
+    two kernels side by side on two cores then slow each other down by a third (measured
+    in benchmarks/grading.py). The notebooks' tensors are small: one thread loses nothing.
+    """
+    return os.environ.get("WORKBOOK_KERNEL_THREADS") or str(max(1, (os.cpu_count() or 1) // max(1, jobs)))
+
+
+def start_worker(root: Path, db_url: str, cell_timeout: int | None, number, jobs: int = 1) -> GradeWorker:
+    """A grading process configured like ``nbgrader autograde`` on this course would be."""
+    argv = [f"--CourseDirectory.root={root}", f"--CourseDirectory.db_url={db_url}"]
+    if cell_timeout:
+        argv.append(f"--Execute.timeout={cell_timeout}")
+    threads = kernel_threads(jobs)
+    env = {**nbgrader_cli.environment(), "WORKBOOK_HIDE": str(root), "OMP_NUM_THREADS": threads,
+           "MKL_NUM_THREADS": threads}
+    return GradeWorker(root, argv, env, root / LOG_FOLDER / f"worker-{number}.log", max_seconds=SUBMISSION_LIMIT_S)
+
+
+def grade_one(sub: Submission, worker: GradeWorker, root: Path, db_url: str) -> tuple[str | None, str]:
+    """Autograde one submission and write its feedback: (failure reason or None, feedback problem)."""
     problem = precheck(sub)
     if problem is None:
-        args = ["autograde", sub.assignment, f"--student={sub.student}", "--force"]
-        if cell_timeout:
-            args.append(f"--Execute.timeout={cell_timeout}")
         for attempt in range(RETRIES + 1):
-            proc = _nbgrader(args, root, db_url)
-            output = proc.stdout + proc.stderr
-            if proc.returncode == 0 and FAILED_MARKER not in output:
-                _nbgrader(["generate_feedback", sub.assignment, f"--student={sub.student}", "--force"], root, db_url)
-                return None
+            answer = worker.grade(sub.student, sub.assignment)
+            if answer["ok"]:
+                (root / LOG_FOLDER / f"{sub.student}.{sub.assignment}.log").unlink(missing_ok=True)
+                return None, answer["feedback"]
+            output = answer["log"] + "\n" + answer["error"]
+            _keep_log(root, sub, output)
             problem = _last_error(output)
-            if not any(marker in output for marker in TRANSIENT):
+            if not answer.get("died") and not any(marker in output for marker in TRANSIENT):
                 break
             time.sleep(1 + attempt)
     forget(sub, root, db_url)
-    return problem
+    return problem, ""
+
+
+def grade_submission(sub: Submission, root, db_url: str, cell_timeout: int | None = None) -> str | None:
+    """Grade (or regrade) a single submission in a grading process of its own; the failure or None."""
+    root = Path(root).resolve()
+    worker = start_worker(root, db_url, cell_timeout, "single")
+    try:
+        return grade_one(sub, worker, root, db_url)[0]
+    finally:
+        worker.close()
+
+
+def _keep_log(root: Path, sub: Submission, output: str):
+    """nbgrader's whole output for a failed attempt, for the instructor (the summary has one line)."""
+    folder = root / LOG_FOLDER
+    folder.mkdir(exist_ok=True)
+    (folder / f"{sub.student}.{sub.assignment}.log").write_text(output)
 
 
 def forget(sub: Submission, root: Path, db_url: str):
@@ -170,18 +212,44 @@ def grade(root, *, jobs: int | None = None, db_url: str | None = None, shard=Non
     if not subs:
         log("no submissions found under submitted/<student>/<assignment>/")
     ensure_assignments(root, {s.assignment for s in subs}, db_url, log, sharded=shard is not None)
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(grade_one, s, root, db_url, cell_timeout): s for s in subs}
-        bar = tqdm(total=len(subs), desc="grading", unit="submission", disable=not progress)
-        for future in as_completed(futures):
-            sub = futures[future]
-            problem = future.result()
+    gradebook.add_students(db_url, {s.student for s in subs})
+    waiting = queue.SimpleQueue()
+    for sub in subs:
+        waiting.put(sub)
+    results = queue.SimpleQueue()
+
+    def serve(number: int):
+        """One thread per worker process: take the next submission until none is left."""
+        worker = start_worker(root, db_url, cell_timeout, number, jobs)
+        try:
+            while True:
+                try:
+                    sub = waiting.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    results.put((sub, *grade_one(sub, worker, root, db_url)))
+                except Exception as error:  # the worker could not even start: the run must still end
+                    results.put((sub, f"{type(error).__name__}: {error}", ""))
+        finally:
+            worker.close()
+
+    threads = [threading.Thread(target=serve, args=(n,), daemon=True) for n in range(min(jobs, len(subs)))]
+    for thread in threads:
+        thread.start()
+    with tqdm(total=len(subs), desc="grading", unit="submission", disable=not progress) as bar:
+        for _ in subs:
+            sub, problem, feedback_problem = results.get()
             if problem is None:
                 run.graded.append((sub.student, sub.assignment))
             else:
                 run.failed.append((sub.student, sub.assignment, problem))
+            if feedback_problem:
+                run.warnings.append(f"{sub.student}/{sub.assignment}: graded, but no feedback: "
+                                    f"{_last_error(feedback_problem)}")
             bar.update()
-        bar.close()
+    for thread in threads:
+        thread.join()
     run.graded.sort()
     run.failed.sort()
     run.grades_csv = export_grades(root, db_url)
@@ -194,10 +262,11 @@ def export_grades(root: Path, db_url: str) -> Path:
     so that shards finishing together never leave a half-written file."""
     target = root / "grades.csv"
     partial = root / f".grades.{os.getpid()}.csv"
-    proc = _nbgrader(["export", f"--to={partial}"], root, db_url)
-    if proc.returncode != 0:
+    try:
+        gradebook.export_csv(db_url, partial)
+    except Exception:
         partial.unlink(missing_ok=True)
-        raise RuntimeError(f"nbgrader export failed: {_last_error(proc.stdout + proc.stderr)}")
+        raise
     os.replace(partial, target)
     return target
 
@@ -215,6 +284,9 @@ def summary(run: GradeRun) -> str:
     lines = [f"graded {len(run.graded)}, failed {len(run.failed)} in {run.seconds:.0f} s"
              + ("" if run.sandboxed else " (NOT sandboxed)")]
     lines += [f"  could not grade {student}/{assignment}: {reason}" for student, assignment, reason in run.failed]
+    lines += [f"  warning: {warning}" for warning in run.warnings]
+    if run.failed:
+        lines.append(f"nbgrader's full output for each failure: {LOG_FOLDER}/")
     if run.grades_csv:
         lines.append(f"grades CSV: {run.grades_csv}")
     return "\n".join(lines)

@@ -43,6 +43,13 @@ class OpRecorder(TorchDispatchMode):
         self.forbidden = frozenset(forbidden)
         self.seen: list[str] = []
 
+    @classmethod
+    def _should_skip_dynamo(cls) -> bool:
+        # PyTorch wraps a mode's __torch_dispatch__ in torch._dynamo.disable unless the mode
+        # opts out here, and the first call then imports torch._dynamo: about 1 s of CPU in
+        # every graded kernel, for a compiler that the checks never use.
+        return False
+
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
         name = func.overloadpacket.__name__
         if name in self.forbidden and _exempt_depth == 0 and name not in self.seen:

@@ -1,0 +1,158 @@
+"""A grading process that imports nbgrader once and grades submissions one after another.
+
+`workbook grade` used to start ``nbgrader autograde`` and ``nbgrader generate_feedback`` as
+two new processes per submission; importing nbgrader, nbconvert and SQLAlchemy each time
+cost about as much as running the notebook. A worker pays that once and then drives
+nbgrader through its own Python API (``NbGraderAPI``, what the formgrader calls), with the
+same configuration the command line would load. Student code still runs in a fresh,
+sandboxed kernel per notebook; only nbgrader's own process is reused.
+
+Protocol (one JSON object per line): the parent writes ``{"student": ..., "assignment": ...}``
+to stdin; the worker answers ``{"ok": bool, "log": str, "error": str, "feedback": str}`` on
+the stdout it was started with. Everything else the process prints goes to stderr.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+FAILED_MARKER = "There was an error processing"  # nbgrader's words when a notebook was not graded
+
+
+def _protocol_stream():
+    """The real stdout, kept for answers; fd 1 becomes stderr so stray prints cannot corrupt them."""
+    answers = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1)
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    return answers
+
+
+def make_api(argv: list[str]):
+    """nbgrader's API configured exactly as ``nbgrader <command> <argv>`` would be (cwd = course)."""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.apps.nbgraderapp import NbGraderApp
+
+    app = NbGraderApp()
+    app.initialize(argv)
+    return NbGraderAPI(app.coursedir, parent=app)
+
+
+def grade(api, student: str, assignment: str) -> dict:
+    """Autograde one submission, then write its feedback."""
+    started = time.monotonic()
+    result = api.autograde(assignment, student, force=True, create=True)
+    graded = time.monotonic()
+    log = result.get("log", "")
+    answer = {"ok": bool(result["success"]) and FAILED_MARKER not in log, "log": log,
+              "error": result.get("error", ""), "feedback": ""}
+    if answer["ok"]:
+        feedback = api.generate_feedback(assignment, student, force=True)
+        if not feedback["success"]:
+            answer["feedback"] = (feedback.get("error") or feedback.get("log") or "feedback failed")[-2000:]
+    print(f"{student}/{assignment}: autograde {graded - started:.2f} s, feedback {time.monotonic() - graded:.2f} s, "
+          f"{'ok' if answer['ok'] else 'FAILED'}", file=sys.stderr, flush=True)
+    return answer
+
+
+def main(argv: list[str]):
+    answers = _protocol_stream()
+    api = make_api(argv)
+    answers.write(json.dumps({"ready": True}) + "\n")
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            answer = grade(api, request["student"], request["assignment"])
+        except Exception as error:  # anything nbgrader did not catch itself: report, keep serving
+            import traceback
+
+            answer = {"ok": False, "log": "", "error": traceback.format_exc(), "feedback": ""}
+            print(f"worker error on {request}: {error}", file=sys.stderr)
+        answers.write(json.dumps(answer) + "\n")
+
+
+class GradeWorker:
+    """The parent's handle on one worker process (started lazily, restarted after a death)."""
+
+    def __init__(self, root: Path, argv: list[str], env: dict[str, str], log_path: Path,
+                 max_seconds: float, recycle_after: int = 100):
+        self.root, self.argv, self.env, self.log_path = root, argv, env, log_path
+        self.max_seconds, self.recycle_after = max_seconds, recycle_after
+        self.proc: subprocess.Popen | None = None
+        self.pid: int | None = None  # the last process started (its group holds its kernels)
+        self.graded = 0
+        self.timed_out = False
+
+    def _start(self):
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.log_path, "a") as log:
+            self.proc = subprocess.Popen([sys.executable, "-m", "workbook.grade_worker", *self.argv],
+                                         cwd=self.root, env=self.env, stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, stderr=log, text=True, bufsize=1,
+                                         start_new_session=True)  # its kernels die with it: see kill()
+        self.graded, self.pid = 0, self.proc.pid
+        if self._read(timeout=300) != {"ready": True}:
+            raise RuntimeError(f"the grading process did not start: see {self.log_path}")
+
+    def _read(self, timeout: float) -> dict | None:
+        """The worker's next answer; None when it died or went past ``timeout`` (then it is killed)."""
+        proc, expired = self.proc, threading.Event()
+
+        def stop():
+            expired.set()
+            self.kill(proc)
+
+        timer = threading.Timer(timeout, stop)
+        timer.start()
+        try:
+            line = proc.stdout.readline()
+        finally:
+            timer.cancel()
+        self.timed_out = expired.is_set()
+        return json.loads(line) if line else None
+
+    def grade(self, student: str, assignment: str) -> dict:
+        if self.proc is None or self.proc.poll() is not None or self.graded >= self.recycle_after:
+            self.close()
+            self._start()
+        self.proc.stdin.write(json.dumps({"student": student, "assignment": assignment}) + "\n")
+        self.proc.stdin.flush()
+        answer = self._read(self.max_seconds)
+        if answer is None:
+            code = self.proc.wait()
+            self.kill(self.proc)
+            self.proc = None
+            why = (f"grading took longer than {self.max_seconds:.0f} s and was stopped" if self.timed_out
+                   else f"the grading process died (exit code {code})")
+            return {"ok": False, "log": "", "error": f"{why}; see {self.log_path}", "feedback": "",
+                    "died": not self.timed_out}  # a death may be transient; a timeout would recur
+        self.graded += 1
+        return answer
+
+    @staticmethod
+    def kill(proc: subprocess.Popen):
+        """Kill the worker and everything it started (its kernels), its whole process group."""
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+    def close(self, wait: float = 30):
+        """Let the worker finish and exit; kill it (and its kernels) after ``wait`` seconds."""
+        if self.proc is not None:
+            if self.proc.poll() is None:
+                self.proc.stdin.close()
+                try:
+                    self.proc.wait(timeout=wait)
+                except subprocess.TimeoutExpired:
+                    pass
+            self.kill(self.proc)
+            self.proc.wait()
+        self.proc = None
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
