@@ -13,11 +13,17 @@ def workbook(*args, cwd=ROOT):
                           capture_output=True, timeout=1500)
 
 
+def _grading_logs(course) -> str:
+    """What nbgrader said about each failed submission (and the workers' logs), for a failure message."""
+    logs = sorted((course / "grading-logs").glob("*.log")) if (course / "grading-logs").is_dir() else []
+    return "".join(f"\n--- {log.name}\n{log.read_text()[-3000:]}" for log in logs)
+
+
 @pytest.mark.nbgrader
 def test_demo_prints_the_grade_table(tmp_path):
     course = tmp_path / "demo"
     proc = workbook("demo", "--dir", str(course))
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:] + _grading_logs(course)
     lines = proc.stdout.splitlines()
     header = next(i for i, line in enumerate(lines) if line.startswith("student"))
     rows = {line.split()[0]: line.split()[1:] for line in lines[header + 2:] if line.strip() and not line.startswith(" ")
