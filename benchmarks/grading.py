@@ -1,6 +1,6 @@
 """Grading throughput: `workbook grade` (--jobs 1 and 2) against plain sequential nbgrader.
 
-    python benchmarks/grading.py [--students 5]
+    python benchmarks/grading.py [--students 5 | --corpus-class]
 
 Builds a scratch course with every assignment and a class of synthetic students (each
 hands in all four notebooks: one submission per notebook), then times, in one run:
@@ -47,6 +47,19 @@ FLOOR_TORCH = "import torch"
 FLOOR_NOTEBOOK = "import torch, matplotlib.pyplot, workbook.checks, workbook.data"
 
 
+def make_corpus_course(folder: Path) -> tuple[Path, int]:
+    """The test suite's class of 40: per assignment the solutions, the blank release and eight
+    corpus answers (mostly wrong ones), each student handing in one notebook."""
+    sys.path.insert(0, str(REPO / "tests"))
+    from classes import all_classes, hand_in, make_course as make_test_course
+
+    folder.mkdir(parents=True)
+    course = make_test_course(folder)
+    classes = all_classes()
+    hand_in(course, classes)
+    return course, sum(len(students) for students in classes.values())
+
+
 def floor_seconds(code: str, repeats: int = 3) -> float:
     """Seconds to start a kernel and run ``code`` (the imports), per notebook."""
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
@@ -87,10 +100,15 @@ def workbook_grade(course: Path, jobs: int) -> float:
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--students", type=int, default=5, help="students, each handing in every notebook")
+    parser.add_argument("--corpus-class", action="store_true",
+                        help="grade the test suite's class of 40 (mostly wrong answers) instead")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="wbk-bench-"))
     try:
-        course, n = make_course(scratch / "workbook", args.students)
+        if args.corpus_class:
+            course, n = make_corpus_course(scratch / "workbook")
+        else:
+            course, n = make_course(scratch / "workbook", args.students)
         shutil.copytree(course, scratch / "plain")
         floor = floor_seconds(FLOOR_TORCH)
         floor_all = floor_seconds(FLOOR_NOTEBOOK)
@@ -101,8 +119,10 @@ def main():
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     baseline = rows[0][1]
+    who = ("the test suite's class (solutions, blanks, corpus answers), one notebook each" if args.corpus_class
+           else f"{args.students} students x {n // args.students} notebooks")
     lines = [f"### Grading, {datetime.date.today()}, {platform.machine()}, {os.cpu_count()} CPUs, "
-             f"{n} submissions ({args.students} students x {n // args.students} notebooks)", "",
+             f"{n} submissions ({who})", "",
              f"Floor per notebook: kernel start + `{FLOOR_TORCH}` {floor:.2f} s "
              f"(+ everything the notebooks import: {floor_all:.2f} s)", "",
              "| run | total s | s / submission | submissions / min | x floor (torch) | speed-up vs plain |",

@@ -10,6 +10,8 @@ import csv
 import os
 import re
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -162,3 +164,35 @@ def test_a_grading_process_past_its_time_limit_is_killed_with_its_kernel(graded_
     sub = grading.Submission("blank", assignment, course / "submitted" / "blank" / assignment)
     assert grading.grade_submission(sub, course, gradebook.default_url(course)) is None
     assert _cell_scores(course, "blank", assignment) == expected_cell_scores(assignment, classes[assignment]["blank"])
+
+
+def _grading_processes(course: Path) -> list[int]:
+    """Process groups of the grading workers running in ``course``."""
+    groups = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if b"workbook.grade_worker" in cmdline.read_bytes() and Path(cmdline.parent / "cwd").resolve() == course:
+                groups.append(os.getpgid(int(cmdline.parent.name)))
+        except (OSError, ProcessLookupError):
+            continue
+    return groups
+
+
+def test_ctrl_c_stops_the_graders_and_their_kernels(tmp_path):
+    course = make_course(tmp_path)
+    assignment = WRITTEN[0]
+    reference = all_classes()[assignment]["solutions"]
+    sleeper = {**reference, "softmax": reference["softmax"] + "\nimport time\ntime.sleep(25)\n"}
+    hand_in(course, {assignment: {"sleeper-1": sleeper, "sleeper-2": sleeper}})  # busy kernels when Ctrl-C comes
+    grader = subprocess.Popen([sys.executable, "-m", "workbook.cli", "grade", "--root", str(course), "--jobs", "2"],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 120
+    while len(groups := _grading_processes(course.resolve())) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert len(groups) == 2, "the two grading processes never started"
+    time.sleep(3)  # into the notebooks: kernels are running
+    grader.send_signal(signal.SIGINT)
+    output = grader.communicate(timeout=60)[0]
+    assert grader.returncode == 130 and "interrupted" in output, output
+    for group in groups:  # killed, not left to finish a 25 s cell
+        assert _live_processes_in_group(group, wait=5.0) == [], output

@@ -118,6 +118,10 @@ def main(argv=None) -> int:
     except (FileNotFoundError, FileExistsError, NotADirectoryError, RuntimeError) as error:
         print(f"workbook {args.command}: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"workbook {args.command}: interrupted; run it again to finish (graded submissions are kept)",
+              file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

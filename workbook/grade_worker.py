@@ -85,6 +85,7 @@ class GradeWorker:
         self.pid: int | None = None  # the last process started (its group holds its kernels)
         self.graded = 0
         self.timed_out = False
+        self.stopped = False
 
     def _start(self):
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -115,6 +116,8 @@ class GradeWorker:
         return json.loads(line) if line else None
 
     def grade(self, student: str, assignment: str) -> dict:
+        if self.stopped:
+            raise RuntimeError("grading was interrupted")
         if self.proc is None or self.proc.poll() is not None or self.graded >= self.recycle_after:
             self.close()
             self._start()
@@ -139,6 +142,13 @@ class GradeWorker:
             os.killpg(proc.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+    def stop(self):
+        """Kill the worker and its kernels at once, for good (the run was interrupted)."""
+        self.stopped = True
+        proc = self.proc
+        if proc is not None:
+            self.kill(proc)
 
     def close(self, wait: float = 30):
         """Let the worker finish and exit; kill it (and its kernels) after ``wait`` seconds."""

@@ -218,9 +218,10 @@ def grade(root, *, jobs: int | None = None, db_url: str | None = None, shard=Non
         waiting.put(sub)
     results = queue.SimpleQueue()
 
-    def serve(number: int):
+    workers = [start_worker(root, db_url, cell_timeout, number, jobs) for number in range(min(jobs, len(subs)))]
+
+    def serve(worker: GradeWorker):
         """One thread per worker process: take the next submission until none is left."""
-        worker = start_worker(root, db_url, cell_timeout, number, jobs)
         try:
             while True:
                 try:
@@ -234,9 +235,26 @@ def grade(root, *, jobs: int | None = None, db_url: str | None = None, shard=Non
         finally:
             worker.close()
 
-    threads = [threading.Thread(target=serve, args=(n,), daemon=True) for n in range(min(jobs, len(subs)))]
+    threads = [threading.Thread(target=serve, args=(worker,), daemon=True) for worker in workers]
     for thread in threads:
         thread.start()
+    try:
+        _collect(subs, results, run, progress)
+    except BaseException:  # Ctrl-C: stop the graders and their kernels now, not after their notebooks
+        for worker in workers:
+            worker.stop()
+        raise
+    for thread in threads:
+        thread.join()
+    run.graded.sort()
+    run.failed.sort()
+    run.grades_csv = export_grades(root, db_url)
+    run.seconds = time.monotonic() - started
+    return run
+
+
+def _collect(subs: list[Submission], results: queue.SimpleQueue, run: GradeRun, progress: bool):
+    """Record each submission's outcome as the graders report it, with a progress bar."""
     with tqdm(total=len(subs), desc="grading", unit="submission", disable=not progress) as bar:
         for _ in subs:
             sub, problem, feedback_problem = results.get()
@@ -248,13 +266,6 @@ def grade(root, *, jobs: int | None = None, db_url: str | None = None, shard=Non
                 run.warnings.append(f"{sub.student}/{sub.assignment}: graded, but no feedback: "
                                     f"{_last_error(feedback_problem)}")
             bar.update()
-    for thread in threads:
-        thread.join()
-    run.graded.sort()
-    run.failed.sort()
-    run.grades_csv = export_grades(root, db_url)
-    run.seconds = time.monotonic() - started
-    return run
 
 
 def export_grades(root: Path, db_url: str) -> Path:
