@@ -19,6 +19,7 @@ import datetime
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -61,15 +62,18 @@ def make_corpus_course(folder: Path) -> tuple[Path, int]:
 
 
 def floor_seconds(code: str, repeats: int = 3) -> float:
-    """Seconds to start a kernel and run ``code`` (the imports), per notebook."""
+    """Seconds to start a kernel and run ``code`` (the imports), per notebook: the median of
+    ``repeats`` runs after a warm-up run (the first kernel of a session reads cold files)."""
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
     env_before = dict(os.environ)
     os.environ.update(nbgrader_cli.environment())
     try:
-        started = time.monotonic()
-        for _ in range(repeats):
+        times = []
+        for _ in range(repeats + 1):
+            started = time.monotonic()
             NotebookClient(nbformat.from_dict(nb), kernel_name="python3", timeout=120).execute()
-        return (time.monotonic() - started) / repeats
+            times.append(time.monotonic() - started)
+        return statistics.median(times[1:])
     finally:
         os.environ.clear()
         os.environ.update(env_before)

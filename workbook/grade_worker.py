@@ -86,15 +86,16 @@ class GradeWorker:
         self.graded = 0
         self.timed_out = False
         self.stopped = False
+        self.started = False
 
     def _start(self):
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.log_path, "a") as log:
+        with open(self.log_path, "a" if self.started else "w") as log:  # a run's first start begins it anew
             self.proc = subprocess.Popen([sys.executable, "-m", "workbook.grade_worker", *self.argv],
                                          cwd=self.root, env=self.env, stdin=subprocess.PIPE,
                                          stdout=subprocess.PIPE, stderr=log, text=True, bufsize=1,
                                          start_new_session=True)  # its kernels die with it: see kill()
-        self.graded, self.pid = 0, self.proc.pid
+        self.graded, self.pid, self.started = 0, self.proc.pid, True
         if self._read(timeout=300) != {"ready": True}:
             raise RuntimeError(f"the grading process did not start: see {self.log_path}")
 

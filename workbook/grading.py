@@ -12,6 +12,7 @@ import os
 import queue
 import re
 import shutil
+import socket
 import threading
 import time
 import zlib
@@ -119,7 +120,8 @@ def kernel_threads(jobs: int) -> str:
     return os.environ.get("WORKBOOK_KERNEL_THREADS") or str(max(1, (os.cpu_count() or 1) // max(1, jobs)))
 
 
-def start_worker(root: Path, db_url: str, cell_timeout: int | None, number, jobs: int = 1) -> GradeWorker:
+def start_worker(root: Path, db_url: str, cell_timeout: int | None, number, jobs: int = 1,
+                 shard: tuple[int, int] | None = None) -> GradeWorker:
     """A grading process configured like ``nbgrader autograde`` on this course would be."""
     argv = [f"--CourseDirectory.root={root}", f"--CourseDirectory.db_url={db_url}"]
     if cell_timeout:
@@ -127,7 +129,10 @@ def start_worker(root: Path, db_url: str, cell_timeout: int | None, number, jobs
     threads = kernel_threads(jobs)
     env = {**nbgrader_cli.environment(), "WORKBOOK_HIDE": str(root), "OMP_NUM_THREADS": threads,
            "MKL_NUM_THREADS": threads}
-    return GradeWorker(root, argv, env, root / LOG_FOLDER / f"worker-{number}.log", max_seconds=SUBMISSION_LIMIT_S)
+    # Named by machine and shard too: shards, on one machine or several, share the course folder.
+    share = f"-shard{shard[0]}of{shard[1]}" if shard else ""
+    log_path = root / LOG_FOLDER / f"worker-{socket.gethostname()}{share}-{number}.log"
+    return GradeWorker(root, argv, env, log_path, max_seconds=SUBMISSION_LIMIT_S)
 
 
 def grade_one(sub: Submission, worker: GradeWorker, root: Path, db_url: str) -> tuple[str | None, str]:
@@ -218,7 +223,7 @@ def grade(root, *, jobs: int | None = None, db_url: str | None = None, shard=Non
         waiting.put(sub)
     results = queue.SimpleQueue()
 
-    workers = [start_worker(root, db_url, cell_timeout, number, jobs) for number in range(min(jobs, len(subs)))]
+    workers = [start_worker(root, db_url, cell_timeout, number, jobs, shard) for number in range(min(jobs, len(subs)))]
 
     def serve(worker: GradeWorker):
         """One thread per worker process: take the next submission until none is left."""
