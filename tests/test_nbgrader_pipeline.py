@@ -152,18 +152,22 @@ def test_a_grading_process_that_dies_is_replaced(graded_course):
 def test_a_grading_process_past_its_time_limit_is_killed_with_its_kernel(graded_course):
     course, classes, _ = graded_course
     assignment = WRITTEN[0]
-    worker = grading.start_worker(course, gradebook.default_url(course), None, "test-limit")
+    url = gradebook.default_url(course)
+    sub = grading.Submission("blank", assignment, course / "submitted" / "blank" / assignment)
+    worker = grading.start_worker(course, url, None, "test-limit")
     worker.max_seconds = 1.0  # less than starting a kernel and importing torch takes
     try:
-        answer = worker.grade("blank", assignment)
+        problem, _ = grading.grade_one(sub, worker, course, url)
     finally:
         worker.close()
-    assert not answer["ok"] and not answer["died"]
-    assert "grading took longer than 1 s and was stopped" in answer["error"]
+    assert "grading took longer than 1 s and was stopped" in problem
     assert _live_processes_in_group(worker.pid) == []  # no kernel left behind
-    sub = grading.Submission("blank", assignment, course / "submitted" / "blank" / assignment)
-    assert grading.grade_submission(sub, course, gradebook.default_url(course)) is None
+    assert "blank" not in gradebook.totals(url) or assignment not in gradebook.totals(url)["blank"]
+    kept = course / grading.LOG_FOLDER / f"blank.{assignment}.log"
+    assert "longer than 1 s" in kept.read_text()  # the whole story, for the instructor
+    assert grading.grade_submission(sub, course, url) is None
     assert _cell_scores(course, "blank", assignment) == expected_cell_scores(assignment, classes[assignment]["blank"])
+    assert not kept.exists()  # graded now: the old failure's log is gone
 
 
 def _grading_processes(course: Path) -> list[int]:

@@ -53,6 +53,7 @@ class GradeRun:
     seconds: float = 0.0
     sandboxed: bool = False
     grades_csv: Path | None = None
+    logs: Path | None = None  # where nbgrader's full output for each failure is kept
 
     @property
     def ok(self) -> bool:
@@ -212,7 +213,7 @@ def grade(root, *, jobs: int | None = None, db_url: str | None = None, shard=Non
     db_url = gradebook.configured_url(root, db_url)
     jobs = jobs or os.cpu_count() or 1
     started = time.monotonic()
-    run = GradeRun(sandboxed=_sandbox_announcement(log))
+    run = GradeRun(sandboxed=_sandbox_announcement(log), logs=root / LOG_FOLDER)
     subs = find_submissions(root, shard)
     if not subs:
         log("no submissions found under submitted/<student>/<assignment>/")
@@ -301,8 +302,8 @@ def summary(run: GradeRun) -> str:
              + ("" if run.sandboxed else " (NOT sandboxed)")]
     lines += [f"  could not grade {student}/{assignment}: {reason}" for student, assignment, reason in run.failed]
     lines += [f"  warning: {warning}" for warning in run.warnings]
-    if run.failed:
-        lines.append(f"nbgrader's full output for each failure: {LOG_FOLDER}/")
+    if run.failed and run.logs:
+        lines.append(f"nbgrader's full output for each failure: {run.logs}/")
     if run.grades_csv:
         lines.append(f"grades CSV: {run.grades_csv}")
     return "\n".join(lines)
