@@ -148,6 +148,8 @@ def test_the_run_reports_what_could_not_be_graded(graded):
     assert "not a valid notebook" in failed["not-json"]
     assert "missing notebook 01_cross_entropy.ipynb (found my_work.ipynb: renamed?)" == failed["no-notebook"]
     assert not run.ok and "could not grade not-json" in grading.summary(run)
+    assert f"full output for each failure: {course / grading.LOG_FOLDER}/" in grading.summary(run)
+    assert "renamed?" in (course / grading.LOG_FOLDER / f"no-notebook.{A}.log").read_text()
     assert "not-json" not in scores and "no-notebook" not in scores  # no grade is invented
 
 

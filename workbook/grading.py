@@ -139,18 +139,21 @@ def start_worker(root: Path, db_url: str, cell_timeout: int | None, number, jobs
 def grade_one(sub: Submission, worker: GradeWorker, root: Path, db_url: str) -> tuple[str | None, str]:
     """Autograde one submission and write its feedback: (failure reason or None, feedback problem)."""
     problem = precheck(sub)
-    if problem is None:
-        for attempt in range(RETRIES + 1):
-            answer = worker.grade(sub.student, sub.assignment)
-            if answer["ok"]:
-                (root / LOG_FOLDER / f"{sub.student}.{sub.assignment}.log").unlink(missing_ok=True)
-                return None, answer["feedback"]
-            output = answer["log"] + "\n" + answer["error"]
-            _keep_log(root, sub, output)
-            problem = _last_error(output)
-            if not answer.get("died") and not any(marker in output for marker in TRANSIENT):
-                break
-            time.sleep(1 + attempt)
+    if problem is not None:
+        _keep_log(root, sub, f"not given to nbgrader: {problem}\n")
+        forget(sub, root, db_url)
+        return problem, ""
+    for attempt in range(RETRIES + 1):
+        answer = worker.grade(sub.student, sub.assignment)
+        if answer["ok"]:
+            (root / LOG_FOLDER / f"{sub.student}.{sub.assignment}.log").unlink(missing_ok=True)
+            return None, answer["feedback"]
+        output = answer["log"] + "\n" + answer["error"]
+        _keep_log(root, sub, output)
+        problem = _last_error(output)
+        if not answer.get("died") and not any(marker in output for marker in TRANSIENT):
+            break
+        time.sleep(1 + attempt)
     forget(sub, root, db_url)
     return problem, ""
 
