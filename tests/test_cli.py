@@ -7,6 +7,8 @@ import sys
 import pytest
 from conftest import ROOT, SPEC_POINTS, WRITTEN
 
+from workbook import grading
+
 
 def workbook(*args, cwd=ROOT):
     return subprocess.run([sys.executable, "-m", "workbook.cli", *args], cwd=cwd, text=True,
@@ -15,7 +17,8 @@ def workbook(*args, cwd=ROOT):
 
 def _grading_logs(course) -> str:
     """What nbgrader said about each failed submission (and the workers' logs), for a failure message."""
-    logs = sorted((course / "grading-logs").glob("*.log")) if (course / "grading-logs").is_dir() else []
+    folder = course / grading.LOG_FOLDER
+    logs = sorted(folder.glob("*.log")) if folder.is_dir() else []
     return "".join(f"\n--- {log.name}\n{log.read_text()[-3000:]}" for log in logs)
 
 

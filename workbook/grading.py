@@ -1,7 +1,8 @@
 """`workbook grade`: autograde every submission, in parallel, and never lose a grade.
 
-nbgrader does the grading. This module decides what to grade and how: one process (and one
-kernel) per submission so that submissions grade in parallel and a crash stays contained;
+nbgrader does the grading. This module decides what to grade and how: --jobs long-lived
+grading processes (grade_worker.py) side by side, a fresh kernel per submission, so that
+submissions grade in parallel and a crash stays contained;
 submissions checked before nbgrader sees them (not JSON, missing notebook) so the message
 is clear; transient failures (a locked SQLite gradebook, a kernel that did not start)
 retried rather than charged to the student; a failed regrade removing the old grade instead
@@ -146,7 +147,7 @@ def grade_one(sub: Submission, worker: GradeWorker, root: Path, db_url: str) -> 
     for attempt in range(RETRIES + 1):
         answer = worker.grade(sub.student, sub.assignment)
         if answer["ok"]:
-            (root / LOG_FOLDER / f"{sub.student}.{sub.assignment}.log").unlink(missing_ok=True)
+            _log_path(root, sub).unlink(missing_ok=True)
             return None, answer["feedback"]
         output = answer["log"] + "\n" + answer["error"]
         _keep_log(root, sub, output)
@@ -168,11 +169,15 @@ def grade_submission(sub: Submission, root, db_url: str, cell_timeout: int | Non
         worker.close()
 
 
+def _log_path(root: Path, sub: Submission) -> Path:
+    return root / LOG_FOLDER / f"{sub.student}.{sub.assignment}.log"
+
+
 def _keep_log(root: Path, sub: Submission, output: str):
     """nbgrader's whole output for a failed attempt, for the instructor (the summary has one line)."""
-    folder = root / LOG_FOLDER
-    folder.mkdir(exist_ok=True)
-    (folder / f"{sub.student}.{sub.assignment}.log").write_text(output)
+    path = _log_path(root, sub)
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(output)
 
 
 def forget(sub: Submission, root: Path, db_url: str):
