@@ -9,6 +9,12 @@ a private /tmp, and has no network (its own network namespace). Kernel and grade
 Unix sockets in a per-kernel folder ("ipc" transport), which also rules out the TCP port
 race that parallel kernels can hit ("Address already in use").
 
+The kernel runs as an unprivileged user of its own user namespace (no capabilities: even
+when the grader runs as root, it cannot unmount what hides the course folder), and its
+resources are capped: processes (RLIMIT_NPROC inside that namespace, plus a pids cgroup
+where the grader may create one, which also binds root) and the size of its /tmp (a tmpfs,
+so RAM, outside the kernel's memory limit).
+
 bubblewrap (Debian's ``bubblewrap``) does the isolation; we only assemble its arguments.
 """
 
@@ -17,25 +23,46 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from functools import cache
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 
 DEFAULT_MEMORY_LIMIT = 6 * 2**30
+DEFAULT_PROCESS_LIMIT = 256       # processes and threads per kernel; a kernel itself uses about 20
+DEFAULT_TMP_LIMIT = 512 * 2**20   # bytes of the sandbox's /tmp (RAM)
+SANDBOX_UID = 1000                # the kernel's user inside its namespace: anyone but root
 PACKAGE_DIR = Path(__file__).resolve().parent
+HOW_TO_GET_IT = ("install bubblewrap (Debian/Ubuntu: `apt-get install bubblewrap`; Fedora: "
+                 "`dnf install bubblewrap`); on macOS or Windows, grade on a Linux machine or in a Linux "
+                 "container. To grade without a sandbox anyway, knowing that student code can then read "
+                 "the hidden tests and rewrite the gradebook: `workbook grade --sandbox off`")
+
+
+class SandboxUnavailable(RuntimeError):
+    """The sandbox is required and bubblewrap does not work here."""
 
 
 def mode() -> str:
-    """``auto`` (sandbox when bubblewrap works), ``require`` or ``off``: $WORKBOOK_SANDBOX."""
-    value = os.environ.get("WORKBOOK_SANDBOX", "auto")
+    """``require`` (the default), ``off``, or ``auto`` (sandbox when bubblewrap works: only for
+    `workbook demo`, whose students are synthetic): $WORKBOOK_SANDBOX."""
+    value = os.environ.get("WORKBOOK_SANDBOX", "require")
     if value not in ("auto", "require", "off"):
-        raise ValueError(f"WORKBOOK_SANDBOX must be auto, require or off, not {value!r}")
+        raise ValueError(f"WORKBOOK_SANDBOX must be require, off or auto, not {value!r}")
     return value
 
 
 def memory_limit() -> int:
     return int(os.environ.get("WORKBOOK_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT))
+
+
+def process_limit() -> int:
+    return int(os.environ.get("WORKBOOK_PROCESS_LIMIT", DEFAULT_PROCESS_LIMIT))
+
+
+def tmp_limit() -> int:
+    return int(os.environ.get("WORKBOOK_TMP_LIMIT", DEFAULT_TMP_LIMIT))
 
 
 @cache
@@ -56,8 +83,10 @@ def enabled() -> bool:
     if bubblewrap_works():
         return True
     if wanted == "require":
-        raise RuntimeError("the sandbox is required (WORKBOOK_SANDBOX=require) but bubblewrap does not "
-                           "work here: install Debian's `bubblewrap`")
+        found = shutil.which("bwrap")
+        why = (f"{found} cannot create the namespaces it needs here" if found else "bubblewrap is not installed")
+        raise SandboxUnavailable(f"refusing to run student code without the sandbox: {why}. To get it, "
+                                 + HOW_TO_GET_IT)
     return False
 
 
@@ -77,9 +106,11 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def bubblewrap_command(cmd: list[str], *, cwd: Path, private: Path) -> list[str]:
-    """``cmd`` wrapped in bwrap: read-only root, course folders hidden, /tmp private, no network."""
-    args = ["bwrap", "--die-with-parent", "--unshare-all", "--ro-bind", "/", "/",
-            "--dev-bind", "/dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    """``cmd`` wrapped in bwrap: read-only root, course folders hidden, /tmp private and capped,
+    no network, an unprivileged user in a user namespace of its own."""
+    args = ["bwrap", "--die-with-parent", "--unshare-all", "--unshare-user", "--disable-userns",
+            "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--ro-bind", "/", "/",
+            "--dev-bind", "/dev", "/dev", "--proc", "/proc", "--size", str(tmp_limit()), "--tmpfs", "/tmp"]
     hidden = hidden_folders(cwd)
     for folder in hidden:
         args += ["--tmpfs", str(folder)]
@@ -92,15 +123,78 @@ def bubblewrap_command(cmd: list[str], *, cwd: Path, private: Path) -> list[str]
         args += ["--remount-ro", str(folder)]
     args += ["--bind", str(private), str(private),
              "--setenv", "HOME", "/tmp", "--setenv", "MPLCONFIGDIR", "/tmp/matplotlib",
-             "--setenv", "IPYTHONDIR", "/tmp/ipython", "--chdir", str(cwd),
+             "--setenv", "IPYTHONDIR", "/tmp/ipython", "--setenv", "USER", "student",
+             "--setenv", "LOGNAME", "student", "--chdir", str(cwd),
              # ipykernel exits when its parent pid looks gone, and in the sandbox's own pid
              # namespace it always does; --die-with-parent ties it to the grader instead.
              "--unsetenv", "JPY_PARENT_PID", "--"]
     return args + cmd
 
 
-def limited_command(cmd: list[str]) -> list[str]:
-    return [sys.executable, "-m", "workbook.limits", str(memory_limit()), "--", *cmd]
+def limited_command(cmd: list[str], *, processes: bool) -> list[str]:
+    """``cmd`` under the memory limit and, when ``processes``, RLIMIT_NPROC: that only counts
+    the sandbox's own processes in its user namespace (outside one it would count all of the
+    grader's processes, and it never binds root)."""
+    caps = ["--memory", str(memory_limit())]
+    if processes:
+        caps += ["--processes", str(process_limit())]
+    return [sys.executable, "-m", "workbook.limits", *caps, "--", *cmd]
+
+
+def _pids_hierarchy() -> Path | None:
+    """This process's cgroup folder in which a child with a ``pids.max`` can be made, or None.
+
+    cgroup v1 mounts the pids controller on its own (/sys/fs/cgroup/pids); cgroup v2 has one
+    tree, where the controller must be enabled for children (cgroup.subtree_control).
+    """
+    try:
+        lines = Path("/proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        _, controllers, path = line.split(":", 2)
+        if "pids" in controllers.split(","):
+            base = Path("/sys/fs/cgroup/pids") / path.lstrip("/")
+            return base if base.is_dir() else None
+    for line in lines:
+        if line.startswith("0::"):
+            base = Path("/sys/fs/cgroup") / line[3:].lstrip("/")
+            try:
+                if "pids" in (base / "cgroup.subtree_control").read_text().split():
+                    return base
+            except OSError:
+                return None
+    return None
+
+
+def make_pids_cgroup(limit: int) -> Path | None:
+    """A new pids cgroup capped at ``limit`` tasks, or None where the grader cannot make one.
+
+    It binds every process in it, root included, which RLIMIT_NPROC does not.
+    """
+    base = _pids_hierarchy()
+    if base is None or not os.access(base, os.W_OK):
+        return None
+    try:
+        group = Path(tempfile.mkdtemp(prefix="workbook-kernel-", dir=base))
+        (group / "pids.max").write_text(str(limit))
+    except OSError:
+        return None
+    return group
+
+
+def remove_cgroup(group: Path | None):
+    """Remove a kernel's cgroup once its processes are gone (they die with the sandbox)."""
+    if group is None:
+        return
+    for _ in range(20):
+        try:
+            group.rmdir()
+            return
+        except FileNotFoundError:
+            return
+        except OSError:  # still busy: the sandbox's last processes are exiting
+            time.sleep(0.05)
 
 
 class SandboxedKernelManager(AsyncKernelManager):
@@ -113,6 +207,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.ip = str(self._private / "kernel")
         self.connection_file = str(self._private / "connection.json")
         self.sandboxed = enabled()
+        self._cgroup: Path | None = None
 
     async def _async_pre_start_kernel(self, **kw):
         # bwrap does not pass SIGINT on to the kernel: ask ipykernel to interrupt itself
@@ -121,15 +216,21 @@ class SandboxedKernelManager(AsyncKernelManager):
         return await super()._async_pre_start_kernel(**kw)
 
     def format_kernel_cmd(self, extra_arguments=None):
-        cmd = limited_command(super().format_kernel_cmd(extra_arguments))
-        if not self.sandboxed:
-            return cmd
-        cwd = Path(self._launch_args.get("cwd") or os.getcwd()).resolve()
-        return bubblewrap_command(cmd, cwd=cwd, private=self._private)
+        cmd = limited_command(super().format_kernel_cmd(extra_arguments), processes=self.sandboxed)
+        if self.sandboxed:
+            cwd = Path(self._launch_args.get("cwd") or os.getcwd()).resolve()
+            cmd = bubblewrap_command(cmd, cwd=cwd, private=self._private)
+        remove_cgroup(self._cgroup)  # a restarted kernel gets a new one
+        self._cgroup = make_pids_cgroup(process_limit())
+        if self._cgroup is not None:  # joined before bwrap starts, so everything inside inherits it
+            cmd = [sys.executable, "-m", "workbook.limits", "--cgroup", str(self._cgroup), "--", *cmd]
+        return cmd
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)
         if not restart:
             shutil.rmtree(self._private, ignore_errors=True)
+            remove_cgroup(self._cgroup)
+            self._cgroup = None
 
     cleanup_resources = _async_cleanup_resources
