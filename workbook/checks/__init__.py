@@ -20,6 +20,22 @@ from . import loading, modules, training  # noqa: E402  (per-notebook helpers: C
 remember_checks()
 
 
+class OutdatedCoursePackage(ImportError):
+    """The installed course package is older than the notebook that imports it."""
+
+
+def require_version(minimum: str):
+    """Fail the setup cell early when the package is older than the notebook expects: an old
+    package would otherwise fail later, in some test cell, for reasons the student can't see."""
+    from workbook import __version__
+
+    def parts(version: str) -> tuple[int, ...]:
+        return tuple(int(p) for p in version.split(".")[:3] if p.isdigit())
+
+    if parts(__version__) < parts(minimum):
+        raise OutdatedCoursePackage(f"this notebook needs workbook {minimum} or newer, {__version__} is installed")
+
+
 def _warm_up_dispatch_recorder():
     """Pay the one-off cost of a first TorchDispatchMode (PyTorch imports torch._dynamo, about
     1 s) here, in the setup cell, rather than inside the first timed test cell."""
