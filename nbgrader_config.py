@@ -22,10 +22,12 @@ c.Execute.interrupt_on_timeout = True
 # solution cell's import and replayed later) so benign warnings never cost points.
 c.IgnorePattern.pattern = r"\w*Warning\b"
 
-# Feedback shows the failure messages of hidden tests, never their source code.
+# Feedback shows the failure messages of hidden tests, never their source code. Hidden
+# tests are cleared from test cells only: a student's own "BEGIN HIDDEN TESTS" text must
+# not break their feedback.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "nbgrader.preprocessors.ClearHiddenTests",
+    "workbook.preprocessors.ClearHiddenTestCells",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 
@@ -33,14 +35,28 @@ c.GenerateFeedback.preprocessors = [
 c.LimitOutput.max_lines = 200
 c.LimitOutput.max_traceback = 40
 
+# Before nbgrader checks a submission's metadata, copied graded cells (and graded cells the
+# assignment does not have) become plain cells, by documented rules (workbook/cell_repair.py),
+# instead of failing the whole notebook. nbgrader's own steps follow, unchanged.
+c.Autograde.sanitize_preprocessors = [
+    "workbook.preprocessors.RepairCopiedCells",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
 # Autograding, hardened (workbook/preprocessors.py): each kernel runs sandboxed and
-# memory-limited and is replaced when it dies, and outputs are cut by size as well as lines.
+# memory-limited and is replaced when it dies, outputs are cut by size as well as lines, and
+# nothing a student wrote or displayed can run in a browser (formgrader, feedback).
 c.Autograde.autograde_preprocessors = [
     "workbook.preprocessors.ResilientExecute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
     "workbook.preprocessors.LimitOutputSize",
+    "workbook.preprocessors.SanitizeStudentHTML",
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",

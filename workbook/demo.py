@@ -6,13 +6,14 @@ made one typical mistake taken from ``tests/corpus``, and one broken submission)
 them with nbgrader in parallel, prints the grade table, writes the report and runs the audit.
 """
 
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
-from . import audit, build, corpus, gradebook, grading, notebooks, report
+from . import audit, build, corpus, gradebook, grading, notebooks, report, sandbox
 
 MISTAKE_STUDENTS = ("cleo", "dev", "eli")
 
@@ -103,6 +104,23 @@ def prepare_course(repo: Path, course: Path):
     shutil.copytree(repo / "source", course / "source")
 
 
+def demo_sandbox_mode() -> tuple[str, str]:
+    """The demo's sandbox setting (WORKBOOK_SANDBOX) and a line saying why it is acceptable.
+
+    Unless WORKBOOK_SANDBOX says otherwise, the demo uses the sandbox when bubblewrap works
+    and grades without it otherwise, so that `make demo` runs on any machine: its students
+    are the course's own synthetic ones, not untrusted code. `workbook grade` refuses that.
+    """
+    chosen = os.environ.get("WORKBOOK_SANDBOX")
+    if chosen:
+        return chosen, f"sandbox: WORKBOOK_SANDBOX={chosen}"
+    if sandbox.bubblewrap_works():
+        return "auto", "sandbox: bubblewrap (as for a real class)"
+    return "auto", ("sandbox: none. bubblewrap does not work here, so the demo grades WITHOUT it. That is acceptable "
+                    "only because the demo's students are the course's own synthetic submissions; `workbook grade` "
+                    "refuses to grade a real class that way. To get the sandbox, " + sandbox.INSTALL_HINT)
+
+
 def run_demo(repo, course_dir, *, log=print) -> int:
     repo, course = Path(repo).resolve(), Path(course_dir).resolve()
     if not (repo / "source").is_dir() or not (repo / "nbgrader_config.py").exists():
@@ -120,7 +138,17 @@ def run_demo(repo, course_dir, *, log=print) -> int:
     bad_story = hand_in_bad_submission(course, assignments)
     log(f"handed in {len(students)} submissions per assignment, and {BAD_STUDENT}'s broken ones; "
         "grading with nbgrader ...")
-    run = grading.grade(course, log=log)
+    mode, why = demo_sandbox_mode()
+    log(why)
+    previous = os.environ.get("WORKBOOK_SANDBOX")
+    os.environ["WORKBOOK_SANDBOX"] = mode  # the grading processes inherit it
+    try:
+        run = grading.grade(course, log=log)
+    finally:
+        if previous is None:
+            os.environ.pop("WORKBOOK_SANDBOX", None)
+        else:
+            os.environ["WORKBOOK_SANDBOX"] = previous
     table = gradebook.totals(gradebook.configured_url(course))
     log("\nGrades\n" + gradebook.format_table(table, assignments))
     log("\nWho handed in what")

@@ -21,6 +21,8 @@ import threading
 import time
 from pathlib import Path
 
+from .cell_repair import LOG_MARK
+
 FAILED_MARKER = "There was an error processing"  # nbgrader's words when a notebook was not graded
 
 
@@ -49,12 +51,15 @@ def grade(api, student: str, assignment: str) -> dict:
     log = result.get("log", "")
     answer = {"ok": bool(result["success"]) and FAILED_MARKER not in log, "log": log,
               "error": result.get("error", ""), "feedback": ""}
+    answer["notes"] = [line.split(LOG_MARK, 1)[1].strip() for line in log.splitlines() if LOG_MARK in line]
     if answer["ok"]:
         feedback = api.generate_feedback(assignment, student, force=True)
-        if not feedback["success"]:
-            answer["feedback"] = (feedback.get("error") or feedback.get("log") or "feedback failed")[-2000:]
+        if not feedback["success"]:  # all of it: the parent keeps it in grading-logs/
+            answer["feedback"] = "\n".join(part for part in (feedback.get("log"), feedback.get("error")) if part) \
+                or "feedback failed, and nbgrader said nothing"
+    outcome = "FAILED" if not answer["ok"] else "graded, FEEDBACK FAILED" if answer["feedback"] else "ok"
     print(f"{student}/{assignment}: autograde {graded - started:.2f} s, feedback {time.monotonic() - graded:.2f} s, "
-          f"{'ok' if answer['ok'] else 'FAILED'}", file=sys.stderr, flush=True)
+          f"{outcome}", file=sys.stderr, flush=True)
     return answer
 
 

@@ -9,6 +9,8 @@ retried rather than charged to the student; a failed regrade removing the old gr
 of leaving it standing as if current; then feedback and a grades CSV.
 """
 
+import hashlib
+import json
 import os
 import queue
 import re
@@ -32,6 +34,7 @@ TRANSIENT = ("database is locked", "Address already in use", "Kernel died before
              "UNIQUE constraint failed", "duplicate key value violates unique constraint")
 RETRIES = 2
 LOG_FOLDER = "grading-logs"  # nbgrader's full output for each failure, and each worker's log
+UNSANDBOXED_FOLDER = "unsandboxed"  # in LOG_FOLDER: one file per submission graded with --sandbox off
 SUBMISSION_LIMIT_S = 1800  # a grading process stuck this long on one notebook is killed
 
 
@@ -53,6 +56,7 @@ class GradeRun:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     sandboxed: bool = False
+    notes: list[str] = field(default_factory=list)  # what was repaired or renamed before grading
     grades_csv: Path | None = None
     logs: Path | None = None  # where nbgrader's full output for each failure is kept
 
@@ -94,12 +98,55 @@ def find_submissions(root, shard=None, assignments=None) -> list[Submission]:
     return found
 
 
+def renamed_copies(sub: Submission) -> list[Path]:
+    """Notebooks named as a browser or Jupyter renames a download or a copy of the assignment's:
+    ``01_cross_entropy (1).ipynb``, ``01_cross_entropy-Copy1.ipynb``, ``01_cross_entropy copy.ipynb``."""
+    pattern = re.compile(rf"{re.escape(sub.assignment)}(?:[ _-]*\(\d+\)|[ _-]*copy[ _-]?\d*)+\.ipynb", re.IGNORECASE)
+    return sorted(p for p in sub.folder.glob("*.ipynb") if pattern.fullmatch(p.name))
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def adopt_renamed(sub: Submission) -> str | None:
+    """Grade a renamed notebook, alone in the folder, as the assignment's: copy it to the right
+    name (the student's file stays) and say so; None when there is nothing to adopt.
+
+    A marker records the copy, so that a regrade copies a resubmitted renamed file again, and a
+    correctly named notebook handed in later (which replaces the copy) wins.
+    """
+    marker = sub.folder / f".{sub.notebook.name}.renamed-from"
+    if sub.notebook.exists():
+        if not marker.exists():
+            return None
+        record = json.loads(marker.read_text())
+        origin = sub.folder / record["from"]
+        if _sha256(sub.notebook) != record["sha256"] or not origin.exists():
+            marker.unlink()  # the notebook is no longer our copy of the renamed one
+            return None
+        candidates = [origin]
+    else:
+        candidates = renamed_copies(sub)
+        if len(candidates) != 1:
+            return None
+    shutil.copyfile(candidates[0], sub.notebook)
+    marker.write_text(json.dumps({"from": candidates[0].name, "sha256": _sha256(sub.notebook)}))
+    return f"graded {candidates[0].name} as {sub.notebook.name} (the notebook was renamed on download or copied)"
+
+
 def precheck(sub: Submission) -> str | None:
     """Why nbgrader cannot grade ``sub`` at all, in words for the instructor; None if it can."""
     if not sub.notebook.exists():
+        renamed = renamed_copies(sub)
         others = sorted(p.name for p in sub.folder.glob("*.ipynb"))
-        return (f"missing notebook {sub.notebook.name}" +
-                (f" (found {', '.join(others)}: renamed?)" if others else " (the folder has no notebook)"))
+        if len(renamed) > 1:
+            return (f"missing notebook {sub.notebook.name}; {' and '.join(p.name for p in renamed)} could each be it, "
+                    f"so none was graded: rename the one to grade to {sub.notebook.name} and grade again")
+        if others:
+            return (f"missing notebook {sub.notebook.name} (found {', '.join(others)}: if one is this assignment's "
+                    f"notebook, rename it to {sub.notebook.name} and grade again)")
+        return f"missing notebook {sub.notebook.name} (the folder has no notebook)"
     try:
         nbformat.read(str(sub.notebook), as_version=4)
     except Exception as error:  # nbformat raises several types for broken files
@@ -139,6 +186,7 @@ def start_worker(root: Path, db_url: str, cell_timeout: int | None, number, jobs
 
 def grade_one(sub: Submission, worker: GradeWorker, root: Path, db_url: str) -> tuple[str | None, str]:
     """Autograde one submission and write its feedback: (failure reason or None, feedback problem)."""
+    renamed = adopt_renamed(sub)
     problem = precheck(sub)
     if problem is not None:
         _keep_log(root, sub, f"not given to nbgrader: {problem}\n")
@@ -148,10 +196,13 @@ def grade_one(sub: Submission, worker: GradeWorker, root: Path, db_url: str) -> 
         answer = worker.grade(sub.student, sub.assignment)
         if answer["ok"]:
             _log_path(root, sub).unlink(missing_ok=True)
+            _keep_notes(root, sub, [renamed] if renamed else [], answer.get("notes", []))
+            _mark_unsandboxed(root, sub)
+            _keep_feedback_log(root, sub, answer["feedback"])
             return None, answer["feedback"]
         output = answer["log"] + "\n" + answer["error"]
         _keep_log(root, sub, output)
-        problem = _last_error(output)
+        problem = actionable_reason(output)
         if not answer.get("died") and not any(marker in output for marker in TRANSIENT):
             break
         time.sleep(1 + attempt)
@@ -180,13 +231,99 @@ def _keep_log(root: Path, sub: Submission, output: str):
     path.write_text(output)
 
 
+def _notes_path(root: Path, sub: Submission) -> Path:
+    return root / LOG_FOLDER / f"{sub.student}.{sub.assignment}.repaired.log"
+
+
+def _keep_notes(root: Path, sub: Submission, renamed: list[str], repairs: list[str]):
+    """What was renamed or repaired before grading, one line each (none: no file)."""
+    path = _notes_path(root, sub)
+    notes = renamed + repairs
+    if notes:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text("".join(f"{note}\n" for note in notes))
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _feedback_log_path(root: Path, sub: Submission) -> Path:
+    return root / LOG_FOLDER / f"{sub.student}.{sub.assignment}.feedback.log"
+
+
+def _keep_feedback_log(root: Path, sub: Submission, output: str):
+    """nbgrader's whole output when the feedback failed (the summary has one line of it)."""
+    path = _feedback_log_path(root, sub)
+    if output:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(output)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _mark_unsandboxed(root: Path, sub: Submission):
+    """Record whether this grade came from a kernel without the sandbox (the report says so).
+
+    One file per submission, so that shards and regrades keep the record exact."""
+    path = root / LOG_FOLDER / UNSANDBOXED_FOLDER / f"{sub.student}.{sub.assignment}"
+    try:
+        sandboxed = sandbox.enabled()
+    except sandbox.SandboxUnavailable:
+        sandboxed = False
+    if sandboxed:
+        path.unlink(missing_ok=True)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"graded without the sandbox on {socket.gethostname()} at {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
+
+
+def unsandboxed_submissions(root) -> list[tuple[str, str]]:
+    """(student, assignment) of every current grade that was produced without the sandbox."""
+    folder = Path(root) / LOG_FOLDER / UNSANDBOXED_FOLDER
+    found = (p.name.rsplit(".", 1) for p in folder.glob("*.*")) if folder.is_dir() else []  # ids may hold dots
+    return sorted((student, assignment) for student, assignment in found)
+
+
+def grading_notes(root) -> list[tuple[str, str, str]]:
+    """(student, assignment, what) for the report: grades produced without the sandbox, and
+    the repairs and renames made before grading."""
+    root = Path(root)
+    notes = [(student, assignment, "graded WITHOUT the sandbox (--sandbox off): the student's code could have "
+              "read the hidden tests or changed the gradebook") for student, assignment in unsandboxed_submissions(root)]
+    for path in sorted((root / LOG_FOLDER).glob("*.repaired.log")):
+        student, assignment = path.name.removesuffix(".repaired.log").rsplit(".", 1)
+        notes += [(student, assignment, f"repaired before grading: {line}") for line in path.read_text().splitlines()]
+    return notes
+
+
 def forget(sub: Submission, root: Path, db_url: str):
     """Remove any earlier grade of ``sub``: a failed regrade must not leave it standing."""
     gradebook.remove_submission(db_url, sub.assignment, sub.student)
+    for path in (_notes_path(root, sub), root / LOG_FOLDER / UNSANDBOXED_FOLDER / f"{sub.student}.{sub.assignment}"):
+        path.unlink(missing_ok=True)
     for folder in ("autograded", "feedback"):
         path = root / folder / sub.student / sub.assignment
         if path.exists():
             shutil.rmtree(path)
+
+
+# nbgrader's words for failures a person can fix, and what to do (the summary's reason).
+_KNOWN_FAILURES = [
+    ("Notebook failed to validate", "its nbgrader cell metadata is broken beyond the automatic repairs (copied "
+     "cells are repaired): have the student paste their answers into a fresh copy of the released notebook"),
+    ("Inconsistent checksums", "a read-only cell no longer matches the gradebook: run `workbook build` again, "
+     "then grade again"),
+    ("does not exist in the database", "the notebook does not match the gradebook's version of the assignment: "
+     "run `workbook build` again, then grade again"),
+    ("No assignment with ID", "the assignment is not in the gradebook: run `workbook build`, then grade again"),
+]
+
+
+def actionable_reason(output: str) -> str:
+    """Why a submission could not be graded, as something a person can act on."""
+    for marker, advice in _KNOWN_FAILURES:
+        if marker in output:
+            return f"{advice} (nbgrader: {_last_error(output)})"
+    return _last_error(output)
 
 
 def _last_error(output: str) -> str:
@@ -221,7 +358,7 @@ def grade(root, *, jobs: int | None = None, db_url: str | None = None, shard=Non
     db_url = gradebook.configured_url(root, db_url)
     jobs = jobs or os.cpu_count() or 1
     started = time.monotonic()
-    run = GradeRun(sandboxed=_sandbox_announcement(log), logs=root / LOG_FOLDER)
+    run = GradeRun(sandboxed=_sandbox_announcement(log), logs=root / LOG_FOLDER)  # refuses without a sandbox
     subs = find_submissions(root, shard)
     if not subs:
         log("no submissions found under submitted/<student>/<assignment>/")
@@ -278,7 +415,11 @@ def _collect(subs: list[Submission], results: queue.SimpleQueue, run: GradeRun, 
                 run.failed.append((sub.student, sub.assignment, problem))
             if feedback_problem:
                 run.warnings.append(f"{sub.student}/{sub.assignment}: graded, but no feedback: "
-                                    f"{_last_error(feedback_problem)}")
+                                    f"{_last_error(feedback_problem)} (nbgrader's full output: "
+                                    f"{run.logs}/{sub.student}.{sub.assignment}.feedback.log)")
+            notes = run.logs / f"{sub.student}.{sub.assignment}.repaired.log" if run.logs else None
+            if problem is None and notes is not None and notes.exists():
+                run.notes += [f"{sub.student}/{sub.assignment}: {note}" for note in notes.read_text().splitlines()]
             bar.update()
 
 
@@ -297,18 +438,26 @@ def export_grades(root: Path, db_url: str) -> Path:
 
 
 def _sandbox_announcement(log) -> bool:
+    """Whether kernels run sandboxed; raises SandboxUnavailable when the sandbox is required
+    (the default) and bubblewrap does not work, before anything is graded."""
     active = sandbox.enabled()
     if not active:
-        log("WARNING: no sandbox: student code runs with your own permissions and can read the "
-            "course folder (bubblewrap missing or disabled; install Debian's `bubblewrap`)")
+        log("WARNING: grading WITHOUT the sandbox (--sandbox off): student code runs with your own "
+            "permissions; it can read the hidden tests and rewrite the gradebook. The summary and "
+            "`workbook report` will say so.")
+    elif os.geteuid() == 0 and not sandbox.pids_cgroup_available():
+        log("warning: processes per kernel are not capped: the grader runs as root and cannot create a "
+            "pids cgroup here (RLIMIT_NPROC does not bind root)")
     return active
 
 
 def summary(run: GradeRun) -> str:
     """The run's outcome for the terminal: counts, time, and every failure with its reason."""
     lines = [f"graded {len(run.graded)}, failed {len(run.failed)} in {run.seconds:.0f} s"
-             + ("" if run.sandboxed else " (NOT sandboxed)")]
+             + ("" if run.sandboxed else " WITHOUT THE SANDBOX (--sandbox off): student code could read the "
+                "hidden tests and change the gradebook")]
     lines += [f"  could not grade {student}/{assignment}: {reason}" for student, assignment, reason in run.failed]
+    lines += [f"  repaired {note}" for note in run.notes]
     lines += [f"  warning: {warning}" for warning in run.warnings]
     if run.failed and run.logs:
         lines.append(f"nbgrader's full output for each failure: {run.logs}/")

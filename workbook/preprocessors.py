@@ -1,16 +1,25 @@
-"""nbgrader preprocessors that keep one bad submission from costing more than it broke.
+"""nbgrader preprocessors that keep one bad submission from costing more than it broke,
+or from reaching anyone's browser.
 
-Named in nbgrader_config.py (``Autograde.autograde_preprocessors``), so they apply to
-`workbook grade` and to plain `nbgrader autograde` alike.
+Named in nbgrader_config.py (``Autograde.sanitize_preprocessors``,
+``Autograde.autograde_preprocessors``, ``GenerateFeedback.preprocessors``), so they apply
+to `workbook grade` and to plain `nbgrader autograde` alike.
 """
 
 import copy
 
+import bleach
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbconvert.filters import markdown2html_mistune
+from nbconvert.preprocessors.sanitize import SanitizeHTML
 from nbformat import NotebookNode
-from nbgrader.preprocessors import Execute, NbGraderPreprocessor
-from traitlets import Integer
+from nbformat.v4 import new_markdown_cell
+from nbgrader import utils
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.preprocessors import ClearHiddenTests, Execute, NbGraderPreprocessor
+from traitlets import Any, Bool, Integer, List, Unicode
 
+from . import cell_repair
 from .sandbox import SandboxedKernelManager
 
 
@@ -118,4 +127,100 @@ class LimitOutputSize(NbGraderPreprocessor):
                         else:
                             del output.data[mime]
                             output.data.setdefault("text/plain", f"[{mime} output dropped: {len(text):,} characters]")
+        return cell, resources
+
+
+class RepairCopiedCells(NbGraderPreprocessor):
+    """Copied cells (and cells with an unknown grade_id) become plain cells before nbgrader
+    checks the metadata, by the rules of ``workbook.cell_repair``, with the gradebook's
+    cells as the known ones. Each repair is logged and noted in a cell at the top, so the
+    feedback says what happened. Runs first in ``Autograde.sanitize_preprocessors``.
+    """
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        with Gradebook(info["db_url"]) as gb:
+            try:
+                notebook = gb.find_notebook(info["notebook"], info["assignment"])
+            except MissingEntry:
+                return nb, resources
+            known = {c.name: "locked" for c in notebook.source_cells if c.locked}
+            known.update({c.name: "task" for c in notebook.task_cells})
+            known.update({c.name: "test" for c in notebook.grade_cells})
+            known.update({c.name: "solution" for c in notebook.solution_cells})
+        accidents = cell_repair.repair(nb, known)
+        for accident in accidents:
+            self.log.warning("%s %s", cell_repair.LOG_MARK, accident.message)
+        if accidents:
+            lines = "\n".join(f"- {a.message}" for a in accidents)
+            nb.cells.insert(0, new_markdown_cell(
+                "**Repaired before grading** (nothing was added to your score):\n\n" + lines))
+        return nb, resources
+
+
+class SanitizeStudentHTML(SanitizeHTML):
+    """nbconvert's SanitizeHTML (bleach), for everything a student controls.
+
+    Student output is shown in the instructor's browser (formgrader, in their Jupyter
+    session) and in the feedback page: a script there could call the Jupyter server's API.
+    Rich outputs keep only images (PNG, JPEG), plain text, LaTeX and JSON; HTML and markdown
+    outputs keep harmless tags only (no script, no event handlers, no javascript: links);
+    javascript, SVG and widget outputs are dropped. Markdown cells are cleaned the same way,
+    except the course's read-only ones, which nbgrader restores from the gradebook.
+    """
+
+    # bleach's own list plus layout tags that cannot run anything (tables, headings, images
+    # by http(s) URL); bleach drops every attribute not named here (on*=, style, ...) and
+    # every URL that is not http, https or mailto (javascript:, data:).
+    tags = List(Unicode(), default_value=sorted({
+        *bleach.ALLOWED_TAGS, "p", "div", "span", "br", "hr", "pre", "sub", "sup", "h1", "h2", "h3", "h4",
+        "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "caption", "img", "details", "summary",
+        "del", "ins", "kbd", "samp", "var", "dl", "dt", "dd"})).tag(config=True)
+    attributes = Any(default_value={**bleach.ALLOWED_ATTRIBUTES, "img": ["src", "alt", "title", "width", "height"],
+                                    "td": ["colspan", "rowspan"], "th": ["colspan", "rowspan"]}).tag(config=True)
+    strip = Bool(True, help="remove unsafe tags rather than show them as text").tag(config=True)
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type in ("markdown", "raw") and utils.is_locked(cell):
+            return cell, resources
+        if cell.cell_type == "code":
+            for output in cell.outputs:
+                if "data" in output:
+                    if isinstance(output.data.get("text/markdown"), str):  # its links become HTML later
+                        output.data["text/markdown"] = self.clean_markdown(output.data["text/markdown"])
+                    before = set(output.data)
+                    self.sanitize_code_outputs([output])
+                    dropped = sorted(before - set(output.data))
+                    if dropped and not output.data:
+                        output.data["text/plain"] = f"[{', '.join(dropped)} output removed: it could run code]"
+            return cell, resources
+        if cell.cell_type == "markdown":
+            cell.source = self.clean_markdown(cell.source)
+            return cell, resources
+        return super().preprocess_cell(cell, resources, index)
+
+    def clean_markdown(self, source: str) -> str:
+        """The cell rendered to HTML (by nbconvert's own renderer), cleaned, kept as one HTML block.
+
+        Cleaning the markdown text alone is not enough: a link written in markdown,
+        ``[x](javascript:...)``, only becomes an HTML attribute when rendered. A markdown
+        renderer passes an HTML block through untouched up to its first blank line, so blank
+        lines are filled with a zero-width space: nothing of the student's is parsed again.
+        """
+        html = self.sanitize_html_tags(markdown2html_mistune(source))
+        lines = [line if line.strip() else "&#8203;" for line in html.strip().splitlines()]
+        return "<div>\n" + "\n".join(lines) + "\n</div>" if lines else ""
+
+
+class ClearHiddenTestCells(ClearHiddenTests):
+    """nbgrader's ClearHiddenTests for test cells only.
+
+    The stock one reads every cell, so a student who writes ``BEGIN HIDDEN TESTS`` in a
+    comment or string of their own loses their feedback ("No end hidden tests statement
+    found"). Hidden tests live only in the course's test cells, which nbgrader restores.
+    """
+
+    def preprocess_cell(self, cell, resources, index):
+        if utils.is_grade(cell) and not utils.is_solution(cell):
+            return super().preprocess_cell(cell, resources, index)
         return cell, resources

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from . import gradebook, notebooks
+from . import gradebook, grading, notebooks
 from .checks.equivalents import EXERCISES
 
 REPORTS = "reports"
@@ -202,6 +202,7 @@ def collect(root, db_url: str | None = None) -> ClassData:
                     look.append((student_dir.name, assignment_dir.name,
                                  "submitted but not in the gradebook: grading failed or has not run"))
         look += _audit_findings(root)
+    look += grading.grading_notes(root)  # graded without the sandbox; cells repaired, notebook renamed
 
     feedback = {}
     for student, per in totals.items():

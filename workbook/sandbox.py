@@ -34,9 +34,9 @@ DEFAULT_PROCESS_LIMIT = 256       # processes and threads per kernel; a kernel i
 DEFAULT_TMP_LIMIT = 512 * 2**20   # bytes of the sandbox's /tmp (RAM)
 SANDBOX_UID = 1000                # the kernel's user inside its namespace: anyone but root
 PACKAGE_DIR = Path(__file__).resolve().parent
-HOW_TO_GET_IT = ("install bubblewrap (Debian/Ubuntu: `apt-get install bubblewrap`; Fedora: "
-                 "`dnf install bubblewrap`); on macOS or Windows, grade on a Linux machine or in a Linux "
-                 "container. To grade without a sandbox anyway, knowing that student code can then read "
+INSTALL_HINT = ("install bubblewrap (Debian/Ubuntu: `apt-get install bubblewrap`; Fedora: `dnf install "
+                "bubblewrap`); on macOS or Windows, grade on a Linux machine or in a Linux container")
+HOW_TO_GET_IT = (INSTALL_HINT + ". To grade without a sandbox anyway, knowing that student code can then read "
                  "the hidden tests and rewrite the gradebook: `workbook grade --sandbox off`")
 
 
@@ -167,16 +167,21 @@ def _pids_hierarchy() -> Path | None:
     return None
 
 
+def pids_cgroup_available() -> bool:
+    """Whether the grader can make pids cgroups here (it can as root on most Linux hosts)."""
+    base = _pids_hierarchy()
+    return base is not None and os.access(base, os.W_OK)
+
+
 def make_pids_cgroup(limit: int) -> Path | None:
     """A new pids cgroup capped at ``limit`` tasks, or None where the grader cannot make one.
 
     It binds every process in it, root included, which RLIMIT_NPROC does not.
     """
-    base = _pids_hierarchy()
-    if base is None or not os.access(base, os.W_OK):
+    if not pids_cgroup_available():
         return None
     try:
-        group = Path(tempfile.mkdtemp(prefix="workbook-kernel-", dir=base))
+        group = Path(tempfile.mkdtemp(prefix="workbook-kernel-", dir=_pids_hierarchy()))
         (group / "pids.max").write_text(str(limit))
     except OSError:
         return None
