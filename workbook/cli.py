@@ -88,8 +88,9 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--shard", default=None, metavar="K/N",
                    help="grade only share K of N of the students (run one per machine, same --db)")
     g.add_argument("--cell-timeout", type=int, default=None, help="seconds per cell (default: nbgrader_config.py)")
-    g.add_argument("--sandbox", choices=("auto", "require", "off"), default="auto",
-                   help="run student kernels in bubblewrap (auto: when available, with a warning if not)")
+    g.add_argument("--sandbox", choices=("require", "off"), default="require",
+                   help="run student kernels in bubblewrap (require, the default: refuse to grade without "
+                   "it; off: grade unsandboxed, which the summary and the report then say)")
     g.add_argument("--memory-limit", type=float, default=None, metavar="GiB",
                    help="memory per student kernel (default: 6)")
     r = command("report", _report, "pass rates, most frequent failure messages and a score histogram: "
