@@ -1,8 +1,10 @@
-"""`workbook build`: release and solution notebooks from source/, then the leak check."""
+"""`workbook build`: release and solution notebooks from source/, the student wheel, then the
+leak checks of everything students receive."""
 
 from pathlib import Path
 
-from . import leaks, nbgrader_cli
+from . import answer_copies, bundle, leaks, nbgrader_cli, notebooks
+from .student import manifest
 
 
 def assignments_in(root) -> list[str]:
@@ -14,7 +16,8 @@ def assignments_in(root) -> list[str]:
 
 
 def build(root, *, solutions: bool = True, db_url: str | None = None, log=print) -> list[str]:
-    """Generate release/ (and solutions/) for every assignment; return the leak problems.
+    """Generate release/ (and solutions/) for every assignment and the student wheel; return
+    the leak problems.
 
     generate_assignment also records each assignment's test cells in the gradebook
     (``db_url``: the course's, by default), which grading needs.
@@ -27,4 +30,34 @@ def build(root, *, solutions: bool = True, db_url: str | None = None, log=print)
         if solutions:
             log(f"solutions {assignment} (executes the notebook)")
             nbgrader_cli.run(["generate_solution", assignment, "--force"], root)
-    return leaks.check_release(root, assignments)
+    if Path(root).resolve() == bundle.PACKAGE_DIR.parent:  # the course's own repository
+        manifest.write(bundle.PACKAGE_DIR / "student" / manifest.MANIFEST, bundle.release_notebooks(root, assignments))
+    wheel = bundle.build_wheel(root, assignments)
+    log(f"student wheel {wheel.relative_to(Path(root).resolve()) if wheel.is_relative_to(Path(root).resolve()) else wheel}")
+    return leaks.check_release(root, assignments) + check_bundle(root, assignments, wheel)
+
+
+def check_bundle(root, assignments, wheel: Path) -> list[str]:
+    """Copies of reference solutions, renamed or not, in the wheel and the release notebooks.
+
+    A release notebook may hand out an *earlier* assignment's answer (04's setup cell has 01's
+    ``accuracy``): it is released after that deadline. The wheel is installed on the first
+    day, so it may hold none.
+    """
+    solutions = {a: notebooks.reference_solutions(notebooks.read(notebooks.notebook_path(root, "source", a)))
+                 for a in assignments}
+    problems = []
+    every = answer_copies.fingerprints({e: code for a in assignments for e, code in solutions[a].items()})
+    for name, text in bundle.wheel_sources(wheel).items():
+        if name.endswith(".py"):
+            problems += [f"{wheel.name}: {c.where} is a copy of the reference {c.function} ({c.exercise})"
+                         for c in answer_copies.find_copies(every, text, name)]
+    for k, assignment in enumerate(assignments):
+        not_yet = answer_copies.fingerprints({e: code for a in assignments[k:] for e, code in solutions[a].items()})
+        release = notebooks.read(notebooks.notebook_path(root, "release", assignment))
+        for index, cell in enumerate(release.cells):
+            if cell.cell_type == "code":
+                where = f"release/{assignment} cell {index + 1}"
+                problems += [f"{c.where} is a copy of the reference {c.function} ({c.exercise})"
+                             for c in answer_copies.find_copies(not_yet, cell.source, where)]
+    return problems

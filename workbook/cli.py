@@ -13,9 +13,9 @@ def _build(args) -> int:
     db_url = configured_url(args.root, args.db) if args.db else None
     problems = build(args.root, solutions=not args.no_solutions, db_url=db_url)
     if problems:
-        print("leak check FAILED: release/ would give answers away:\n  " + "\n  ".join(problems))
+        print("leak check FAILED: release/ or the student wheel would give answers away:\n  " + "\n  ".join(problems))
         return 1
-    print("leak check passed: release/ holds no solution, hidden test or output")
+    print("leak check passed: release/ and the student wheel hold no solution, hidden test or output")
     return 0
 
 
@@ -27,8 +27,16 @@ def _grade(args) -> int:
     os.environ["WORKBOOK_SANDBOX"] = args.sandbox
     if args.memory_limit:
         os.environ["WORKBOOK_MEMORY_LIMIT"] = str(int(args.memory_limit * 2**30))
-    run = grading.grade(args.root, jobs=args.jobs, db_url=args.db, shard=grading.parse_shard(args.shard),
-                        cell_timeout=args.cell_timeout)
+    if args.cluster:
+        from . import cluster
+
+        if args.shard or args.jobs:
+            raise RuntimeError("--cluster does not take --shard or --jobs: the Dask scheduler shares the class "
+                               "out, and each worker grades as many submissions at once as its --nthreads")
+        run = cluster.grade(args.root, args.cluster, db_url=args.db, cell_timeout=args.cell_timeout)
+    else:
+        run = grading.grade(args.root, jobs=args.jobs, db_url=args.db, shard=grading.parse_shard(args.shard),
+                            cell_timeout=args.cell_timeout)
     table = gradebook.totals(gradebook.configured_url(args.root, args.db))
     print(gradebook.format_table(table, build.assignments_in(args.root)))
     print(grading.summary(run))
@@ -53,20 +61,8 @@ def _audit(args) -> int:
     return audit_main(args.root)
 
 
-def _download(args) -> int:
-    from .data import DownloadError, download_mnist
-
-    try:
-        path = download_mnist(url=args.url, dest=args.dest)
-    except DownloadError as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    print(f"full MNIST saved to {path}")
-    return 0
-
-
 def parser() -> argparse.ArgumentParser:
-    from .data import DEFAULT_URL
+    from .student.cli import add_check_command, add_data_command
 
     p = argparse.ArgumentParser(prog="workbook", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -87,6 +83,9 @@ def parser() -> argparse.ArgumentParser:
                    "(default: nbgrader_config.py's, else gradebook.db)")
     g.add_argument("--shard", default=None, metavar="K/N",
                    help="grade only share K of N of the students (run one per machine, same --db)")
+    g.add_argument("--cluster", default=None, metavar="tcp://HOST:PORT",
+                   help="grade on the Dask cluster whose scheduler is there (needs a PostgreSQL --db; "
+                   "see the README, 'Grading on a Dask cluster')")
     g.add_argument("--cell-timeout", type=int, default=None, help="seconds per cell (default: nbgrader_config.py)")
     g.add_argument("--sandbox", choices=("require", "off"), default="require",
                    help="run student kernels in bubblewrap (require, the default: refuse to grade without "
@@ -104,11 +103,8 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--dir", type=Path, default=Path("demo-course"),
                    help="scratch course folder, deleted and remade by each run (default: demo-course)")
 
-    data = sub.add_parser("data", help="course data").add_subparsers(dest="data_command", required=True)
-    dl = data.add_parser("download", help="download full MNIST (mnist.pkl.gz) into the user cache")
-    dl.add_argument("--url", default=DEFAULT_URL)
-    dl.add_argument("--dest", type=Path, default=None, help="where to save it (default: the user cache)")
-    dl.set_defaults(func=_download)
+    add_check_command(sub)  # the student's command, for the instructor too
+    add_data_command(sub)
     return p
 
 
