@@ -20,11 +20,16 @@ from nbgrader.preprocessors import ClearHiddenTests, Execute, NbGraderPreprocess
 from traitlets import Any, Bool, Integer, List, Unicode
 
 from . import cell_repair
-from .sandbox import SandboxedKernelManager
+from .sandbox import SandboxedKernelManager, process_limit
 
 
 def _error(ename: str, evalue: str) -> NotebookNode:
     return NotebookNode(output_type="error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+
+
+class KernelGarbled(Exception):
+    """The kernel sent a message that fails its signature check (seen when a cell used up the
+    kernel's processes and threads). Its session can no longer be trusted: like a dead kernel."""
 
 
 class ResilientExecute(Execute):
@@ -56,7 +61,7 @@ class ResilientExecute(Execute):
             self._current = None
             try:
                 start = self._run_from(start, dead, resources)
-            except (DeadKernelError, CellTimeoutError) as failure:
+            except (DeadKernelError, CellTimeoutError, KernelGarbled) as failure:
                 if self._current is None:  # died before running anything of the student's
                     start_failures += 1
                     if start_failures >= self.start_attempts:
@@ -66,6 +71,10 @@ class ResilientExecute(Execute):
                 if isinstance(failure, DeadKernelError):
                     why = ("KernelDied", "the kernel died while running this cell (os._exit, a crash, or "
                            "the memory limit)")
+                elif isinstance(failure, KernelGarbled):
+                    why = ("KernelBroken", "the kernel's messages were garbled while this cell ran (it may have "
+                           "run out of processes or threads: a kernel may have "
+                           f"{process_limit()} at most, its own threads included)")
                 else:
                     why = ("CellTimeoutError", f"this cell did not finish within {self.timeout} s and "
                            "could not be interrupted")
@@ -82,6 +91,14 @@ class ResilientExecute(Execute):
 
     def _run_from(self, start: int, dead: set[int], resources) -> int:
         """Run cells from ``start`` in a new kernel; earlier state cells are replayed first."""
+        try:
+            return self._run_cells_from(start, dead, resources)
+        except ValueError as error:  # jupyter_client's words for a message it cannot trust
+            if "Signature" in str(error):
+                raise KernelGarbled(str(error)) from error
+            raise
+
+    def _run_cells_from(self, start: int, dead: set[int], resources) -> int:
         with self.setup_kernel():
             info = self.wait_for_reply(self.kc.kernel_info())
             self.nb.metadata["language_info"] = info["content"]["language_info"]
