@@ -10,6 +10,7 @@ to do. Offline, and with the student package alone.
 """
 
 import os
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -121,7 +122,9 @@ def execute(nb, cwd: Path, timeout: int):
     previous = os.environ.get("NBGRADER_EXECUTION")
     os.environ["NBGRADER_EXECUTION"] = "validate"
     try:
-        client.execute()
+        # the kernel's own stderr (start-up notices) would only confuse a student; what the
+        # cells print and raise comes back through the notebook's outputs
+        client.execute(stderr=subprocess.DEVNULL)
     finally:
         if previous is None:
             os.environ.pop("NBGRADER_EXECUTION", None)
@@ -147,7 +150,9 @@ def exercise_report(nb, entry: dict, verdict: Verdict):
         gid = _grade_id(cell)
         if role(cell) == "solution" and gid in entry["exercises"] and NOT_DONE in cell.source:
             unfinished.add(gid)
+    first_unfinished = min((i for i, c in enumerate(nb.cells) if _grade_id(c) in unfinished), default=len(nb.cells))
     failing: dict[str, list[str]] = {}
+    knock_on = 0  # errors of demo cells after an unfinished exercise: most likely because of it
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
@@ -158,11 +163,14 @@ def exercise_report(nb, entry: dict, verdict: Verdict):
         spec = entry["cells"].get(gid, {})
         if spec.get("role") == "test" and spec.get("exercise"):
             failing.setdefault(spec["exercise"], []).append(f"{_label(index, cell)}: {error}")
-        elif "NotImplementedError" in error and unfinished:
-            continue  # a demo that calls an unfinished exercise: said once, at the exercise
+        elif index > first_unfinished:
+            knock_on += 1
         else:
             verdict.problems.append(f"{_label(index, cell)} raised {error}: fix it, then run the notebook "
                                     "from the top (Kernel > Restart & Run All)")
+    if knock_on:
+        verdict.problems.append(f"{knock_on} later cell{'s' if knock_on > 1 else ''} raised errors, most likely "
+                                "because of the unfinished exercises: check again once they are done")
     for exercise in entry["exercises"]:
         if exercise in unfinished:
             verdict.exercises[exercise] = ("not done: its cell still has `raise NotImplementedError()`; "
