@@ -93,7 +93,7 @@ def test_the_checker_finds_every_payload_in_an_unsanitized_page():
 
 def test_sanitized_outputs_and_markdown_run_nothing_and_keep_images_and_text():
     nb = new_notebook(cells=payload_cells())
-    nb, _ = SanitizeStudentHTML().preprocess(nb, {})
+    nb, _ = SanitizeStudentHTML()(nb, {})
     page = render(nb)
     assert executable_content(page) == []
     assert JS_PAYLOAD not in page
@@ -111,7 +111,7 @@ def test_course_cells_are_not_rewritten():
     locked = new_markdown_cell("# Softmax <small>of a row</small>",
                                metadata={"nbgrader": {"locked": True, "grade_id": "intro", "grade": False,
                                                       "solution": False, "schema_version": 3}})
-    nb, _ = SanitizeStudentHTML().preprocess(new_notebook(cells=[locked]), {})
+    nb, _ = SanitizeStudentHTML()(new_notebook(cells=[locked]), {})
     assert nb.cells[0].source == "# Softmax <small>of a row</small>"
 
 
@@ -127,6 +127,6 @@ def test_hidden_tests_are_cleared_from_test_cells_only():
     test = _test_cell("visible()\n### BEGIN HIDDEN TESTS\nsecret()\n### END HIDDEN TESTS\n")
     with pytest.raises(RuntimeError, match="No end hidden tests"):  # why: nbgrader's own reads every cell
         ClearHiddenTests().preprocess(new_notebook(cells=[student.copy(), test.copy()]), {})
-    nb, _ = ClearHiddenTestCells().preprocess(new_notebook(cells=[student, test]), {})
+    nb, _ = ClearHiddenTestCells()(new_notebook(cells=[student, test]), {})
     assert "BEGIN HIDDEN TESTS? I wish" in nb.cells[0].source
     assert "secret" not in nb.cells[1].source and "visible()" in nb.cells[1].source

@@ -196,6 +196,7 @@ class SanitizeStudentHTML(SanitizeHTML):
     attributes = Any(default_value={**bleach.ALLOWED_ATTRIBUTES, "img": ["src", "alt", "title", "width", "height"],
                                     "td": ["colspan", "rowspan"], "th": ["colspan", "rowspan"]}).tag(config=True)
     strip = Bool(True, help="remove unsafe tags rather than show them as text").tag(config=True)
+    enabled = Bool(True).tag(config=True)  # nbconvert's preprocessors are off unless enabled
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type in ("markdown", "raw") and utils.is_locked(cell):
