@@ -19,7 +19,7 @@ from conftest import ROOT, WRITTEN
 from dask_cluster import cluster, cmdline, descendants, wait_for
 
 import postgres
-from workbook import cli, gradebook, grading, nbgrader_cli
+from workbook import cli, gradebook, grading, nbgrader_cli, sandbox
 from workbook import cluster as dask_grading
 
 pytestmark = pytest.mark.nbgrader
@@ -105,8 +105,12 @@ def test_the_worker_checks_tell_a_copy_a_changed_config_and_a_wrong_folder(tmp_p
     monkeypatch.setenv("WORKBOOK_SANDBOX", "off")  # inspect_worker sets it here, as on a worker
     monkeypatch.chdir(course)
     assert dask_grading.inspect_worker(str(course), expected, "abc", off) == []
-    assert "is a copy" in " ".join(dask_grading.inspect_worker(str(course), expected, "other", off))
+    assert "is a copy" in " ".join(dask_grading.inspect_worker(str(course), expected, "other", off, token_wait=0))
     assert "differs" in " ".join(dask_grading.inspect_worker(str(course), "0" * 64, "abc", off))
+    monkeypatch.setattr(sandbox, "bubblewrap_works", lambda: False)  # a worker machine without bubblewrap
+    assert dask_grading.inspect_worker(str(course), expected, "abc", off) == []
+    required = " ".join(dask_grading.inspect_worker(str(course), expected, "abc", {"WORKBOOK_SANDBOX": "require"}))
+    assert "bubblewrap" in required, required
     monkeypatch.chdir(tmp_path)
     assert f"started in {tmp_path}" in " ".join(dask_grading.inspect_worker(str(course), expected, "abc", off))
 

@@ -29,6 +29,7 @@ import uuid
 from pathlib import Path
 
 from distributed import Client, WorkerPlugin, as_completed, get_worker
+from distributed.comm import get_address_host
 
 from . import gradebook, grading, sandbox
 
@@ -40,6 +41,7 @@ WAIT_FOR_WORKERS_S = 60
 NOT_THE_STUDENTS = ("OperationalError", "could not connect to server", "connection to server",
                     "server closed the connection", "the grading process did not start")
 TOKEN_PREFIX = ".cluster-"
+TOKEN_WAIT_S = 30  # NFS may cache "no such file" for up to acdirmax (30-60 s)
 # The client's sandbox choice and limits, which the workers' grading processes must honour too.
 FORWARDED = ("WORKBOOK_MEMORY_LIMIT", "WORKBOOK_PROCESS_LIMIT", "WORKBOOK_TMP_LIMIT",
              "WORKBOOK_KERNEL_THREADS")
@@ -68,7 +70,22 @@ def _apply(chosen: dict[str, str]):
     os.environ.update(chosen)
 
 
-def inspect_worker(root: str, expected_hash: str, token: str, chosen: dict[str, str]) -> list[str]:
+def _sees(path: Path, wait: float) -> bool:
+    """Whether ``path`` can be opened here within ``wait`` s: a network file system may take a
+    moment to show a file another machine just made (opening, not stat, asks the server)."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            with open(path):
+                return True
+        except FileNotFoundError:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(1)
+
+
+def inspect_worker(root: str, expected_hash: str, token: str, chosen: dict[str, str],
+                   token_wait: float = TOKEN_WAIT_S) -> list[str]:
     """Why this process cannot grade the course at ``root``: an empty list when it can."""
     _apply(chosen)
     root_path = Path(root)
@@ -82,7 +99,7 @@ def inspect_worker(root: str, expected_hash: str, token: str, chosen: dict[str, 
         problems.append(f"it has no {root}/nbgrader_config.py (is the course folder mounted there?)")
     elif found != expected_hash:
         problems.append(f"its {root}/nbgrader_config.py differs from the one grading was started with")
-    elif not (root_path / grading.LOG_FOLDER / f"{TOKEN_PREFIX}{token}").exists():
+    elif not _sees(root_path / grading.LOG_FOLDER / f"{TOKEN_PREFIX}{token}", token_wait):
         problems.append(f"its {root} is a copy, not the shared course folder (it does not see a file "
                         "just written there)")
     try:
@@ -109,14 +126,17 @@ class GradingPlugin(WorkerPlugin):
     idempotent = False
 
     def __init__(self, root: str, db_url: str, cell_timeout: int | None, expected_hash: str,
-                 token: str, chosen: dict[str, str]):
+                 token: str, chosen: dict[str, str], threads_per_host: dict[str, int]):
         self.root, self.db_url, self.cell_timeout = root, db_url, cell_timeout
         self.expected_hash, self.token, self.chosen = expected_hash, token, chosen
+        self.threads_per_host = threads_per_host
 
     def setup(self, worker):
         self.name = str(worker.name)
         self.problems = inspect_worker(self.root, self.expected_hash, self.token, self.chosen)
-        self.jobs = worker.state.nthreads
+        # Notebooks graded at once on this machine, by all its workers: each kernel's share of
+        # the cores (grading.kernel_threads), as with --jobs locally.
+        self.jobs = self.threads_per_host.get(get_address_host(worker.address), worker.state.nthreads)
         self.idle: queue.SimpleQueue = queue.SimpleQueue()
         self.started: list = []
         self.lock = threading.Lock()
@@ -193,7 +213,15 @@ def check_workers(client, root: Path, expected_hash: str, token: str, chosen: di
                for address, a in sorted(answers.items()) for problem in a["problems"]]
     if refused:
         raise RuntimeError("some Dask workers cannot grade this course; nothing was graded:\n" + "\n".join(refused))
-    return len(answers)
+
+
+def threads_per_host(client) -> dict[str, int]:
+    """Worker threads on each machine (its address), all workers on it together."""
+    threads: dict[str, int] = {}
+    for address, info in client.scheduler_info(n_workers=-1)["workers"].items():
+        host = get_address_host(address)
+        threads[host] = threads.get(host, 0) + info["nthreads"]
+    return threads
 
 
 def grade(root, address: str, *, db_url: str | None = None, cell_timeout: int | None = None,
@@ -214,17 +242,20 @@ def grade(root, address: str, *, db_url: str | None = None, cell_timeout: int | 
     client = None
     try:
         client = _connect(address)
-        workers = check_workers(client, root, expected_hash, token, chosen)
-        log(f"grading on {workers} Dask worker(s) at {address}")
+        check_workers(client, root, expected_hash, token, chosen)
+        threads = threads_per_host(client)
+        log(f"grading on {len(threads)} machine(s), {sum(threads.values())} notebook(s) at a time, at {address}")
         if chosen["WORKBOOK_SANDBOX"] == "off":
-            log("WARNING: no sandbox (--sandbox off): student code runs with the workers' permissions")
+            log("WARNING: grading WITHOUT the sandbox (--sandbox off): student code runs with the workers' "
+                "permissions; it can read the hidden tests and rewrite the gradebook. The summary and "
+                "`workbook report` will say so.")
         run = grading.GradeRun(sandboxed=chosen["WORKBOOK_SANDBOX"] != "off", logs=root / grading.LOG_FOLDER)
         subs = grading.find_submissions(root)
         if not subs:
             log("no submissions found under submitted/<student>/<assignment>/")
         grading.ensure_assignments(root, {s.assignment for s in subs}, db_url, log)
         gradebook.add_students(db_url, {s.student for s in subs})
-        _grade_all(client, subs, run, GradingPlugin(str(root), db_url, cell_timeout, expected_hash, token, chosen),
+        _grade_all(client, subs, run, GradingPlugin(str(root), db_url, cell_timeout, expected_hash, token, chosen, threads),
                    progress)
     finally:
         token_path.unlink(missing_ok=True)
