@@ -1,7 +1,8 @@
 """The grader against a corpus of student answers, run in-process (fast).
 
 Every wrong answer must lose points in its own exercise and nowhere else (and fail exactly
-the test cells its header names); every correct-but-unusual answer must get full marks.
+the test cells its header names), and its first failure message must carry the hint its
+header declares; every correct-but-unusual answer must get full marks.
 """
 
 import functools
@@ -68,3 +69,5 @@ def test_answer_is_graded_as_labelled(answer):
         assert failed == set(answer.fails), result.messages
     for gid in failed:  # every failure explains itself by naming the exercise
         assert result.messages[gid].startswith(f"{answer.exercise}:"), result.messages[gid]
+    first = next(gid for gid, ok in result.passed.items() if not ok)  # what the student reads first
+    assert answer.hint in result.messages[first], f"the first failure lacks the hint {answer.hint!r}"

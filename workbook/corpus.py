@@ -5,6 +5,7 @@ Each file holds one answer for one exercise, under a header of ``# key: value`` 
     # exercise: softmax
     # verdict: wrong            (or: correct)
     # fails: test_softmax_stability   (wrong answers: exactly these test cells fail)
+    # hint: subtract the maximum        (wrong answers: words the first failure message must carry)
     # why: exp overflows for large logits
     def softmax(x, dim=-1):
         ...
@@ -28,6 +29,7 @@ class Answer:
     fails: tuple[str, ...]
     why: str
     code: str
+    hint: str = ""  # what the student should read first; every wrong answer declares one
 
     @property
     def name(self) -> str:
@@ -43,13 +45,15 @@ def parse(path: Path, assignment: str) -> Answer:
         key, _, value = line[2:].partition(":")
         header[key.strip()] = value.strip()
     missing = {"exercise", "verdict", "why"} - set(header)
+    if header.get("verdict") == "wrong" and not header.get("hint"):
+        missing.add("hint")
     if missing:
         raise ValueError(f"{path}: header lacks {sorted(missing)}")
     if header["verdict"] not in VERDICTS:
         raise ValueError(f"{path}: verdict must be one of {VERDICTS}, not {header['verdict']!r}")
     fails = tuple(header.get("fails", "").split())
     return Answer(path, assignment, header["exercise"], header["verdict"], fails, header["why"],
-                  "\n".join(lines) + "\n")
+                  "\n".join(lines) + "\n", header.get("hint", ""))
 
 
 def load(corpus_dir, assignment: str) -> list[Answer]:

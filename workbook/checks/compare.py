@@ -38,25 +38,26 @@ def assert_close(actual, expected, *, name: str, what: str, inputs: str = "",
     """Fail with a message naming the exercise, the property, the input and the difference."""
     where = f"\n  input: {inputs}" if inputs else ""
 
-    def fail(problem: str, own_hint: str | None = None, *, values: bool = False):
-        # The caller's hint is about values (e.g. stability); a wrong type, shape, dtype or
-        # device has its own, more precise advice.
-        advice = (hint or own_hint) if values else (own_hint or hint)
+    def fail(problem: str, own_hint: str | None = None, *, certain: bool = False):
+        # A wrong type, dtype or device is a fact, and its own advice says exactly what to
+        # change (``certain``). For a wrong shape or wrong values the generic advice is only a
+        # guess: the test's hint, which knows what its inputs probe, wins over it.
+        advice = (own_hint or hint) if certain else (hint or own_hint)
         raise CheckFailure(f"{name}: {what}: {problem}{where}" + (f"\n  hint: {advice}" if advice else ""))
 
     if not isinstance(actual, torch.Tensor):
         fail(f"expected a tensor, got {type(actual).__name__}",
-             "return a torch.Tensor; .item(), float() or .tolist() turn it into Python numbers")
+             "return a torch.Tensor; .item(), float() or .tolist() turn it into Python numbers", certain=True)
     if actual.shape != expected.shape:
         fail(f"shape {tuple(actual.shape)}, expected {tuple(expected.shape)}",
              "check which dimension you reduce and whether you keep it (keepdim)")
     if check_dtype and actual.dtype != expected.dtype:
         fail(f"dtype {str(actual.dtype).removeprefix('torch.')}, expected "
              f"{str(expected.dtype).removeprefix('torch.')}",
-             "don't hard-code a dtype: new tensors should follow the input's dtype")
+             "don't hard-code a dtype: new tensors should follow the input's dtype", certain=True)
     if actual.device != expected.device:
         fail(f"result on {actual.device}, expected on {expected.device}",
-             "create new tensors on the input's device (device=x.device)")
+             "create new tensors on the input's device (device=x.device)", certain=True)
     rtol, atol = tolerance(expected.dtype, rtol, atol)
     a = actual.detach().to("cpu", torch.float64)
     e = expected.detach().to("cpu", torch.float64)
@@ -68,12 +69,12 @@ def assert_close(actual, expected, *, name: str, what: str, inputs: str = "",
         i = int(broken.flatten().nonzero()[0])
         fail(f"got {_fmt(a.flatten()[i].item())} at index {_index(i, a.shape)} where PyTorch gives "
              f"the finite value {_fmt(e.flatten()[i].item())}",
-             "exp overflows for large inputs: subtract the maximum (along the same dim) first", values=True)
+             "exp overflows for large inputs: subtract the maximum (along the same dim) first")
     same_special = torch.where(e_finite, True, (a == e) | (torch.isnan(a) & torch.isnan(e)))
     if not same_special.all():
         i = int((~same_special).flatten().nonzero()[0])
         fail(f"got {_fmt(a.flatten()[i].item())} at index {_index(i, a.shape)}, expected "
-             f"{_fmt(e.flatten()[i].item())}", values=True)
+             f"{_fmt(e.flatten()[i].item())}")
     both = a_finite & e_finite
     diff = torch.where(both, (a - e).abs(), torch.zeros_like(a))
     excess = diff - (atol + rtol * e.abs())
@@ -81,7 +82,7 @@ def assert_close(actual, expected, *, name: str, what: str, inputs: str = "",
         i = int(excess.flatten().argmax())
         fail(f"max abs difference {_fmt(diff.max().item())}; at index {_index(i, a.shape)} expected "
              f"{_fmt(e.flatten()[i].item())}, got {_fmt(a.flatten()[i].item())} "
-             f"(rtol={rtol:g}, atol={atol:g})", values=True)
+             f"(rtol={rtol:g}, atol={atol:g})")
 
 
 def describe_inputs(*args) -> str:

@@ -155,8 +155,8 @@ class exercise:
         if not actual.requires_grad:
             raise CheckFailure(
                 f"{self.name}: {what}: the result is not connected to the input's gradient "
-                f"({inputs})\n  hint: .item(), float(), .detach(), .data or torch.tensor(...) cut "
-                "the autograd graph: keep every step a tensor operation")
+                f"({inputs})\n  hint: .item(), float(), .detach(), .data, torch.tensor(...) and "
+                "torch.no_grad() cut the autograd graph: keep every step a tensor operation, with autograd on")
         cotangent = randn(*expected.shape, seed=1234, dtype=expected.dtype, device=expected.device)
         leaves = [i for i, a in enumerate(mine) if isinstance(a, torch.Tensor) and a.requires_grad]
         recorder = forbidden.OpRecorder(self.forbidden)

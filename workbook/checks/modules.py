@@ -432,3 +432,40 @@ def no_sequential_inside(ex, model, what: str):
     inside = [type(m).__name__ for m in model.modules() if isinstance(m, nn.Sequential)]
     ex.check(not inside, f"{what}: uses nn.Sequential, the class this exercise asks you to build yourself\n"
                          "  hint: keep the layers in an nn.ModuleList (or add_module each) and apply them in a loop")
+
+
+# -- MyModule: a registered name given a value of another kind ---------------------------------
+_KIND_HINT = ("a name holds one value: when it gets a value of another kind (a Parameter where a module was, "
+              "or None), take it out of the registry it was in")
+
+
+def check_kind_change(ex, base, seed: int = 0):
+    """A registered name given a value of another kind ends up registered once, as that kind,
+    as nn.Module does: a Parameter where a module was; None where a module or a Parameter was
+    (nothing registered). nn.Module refuses a module where a Parameter was: not asked."""
+    net, twin, what, _ = twins(base, "TwoLayer", seed=seed)
+    old, new = twin.l2, parameter(3, seed=seed + 5)
+    net.l2 = new
+    twin.l2 = new
+    what = f"{what}, then net.l2 = a Parameter of shape (3,)"
+    assert_attributes(ex, net, {"l2": new}, what)
+    assert_parameters(ex, net, twin.named_parameters(), what, ordered=False, missing_hint=_KIND_HINT,
+                      stale=[("old l2.weight", old.weight), ("old l2.bias", old.bias)], stale_hint=_KIND_HINT)
+    assert_children(ex, net, twin.named_children(), what, hint=_KIND_HINT)
+
+    net, twin, what, _ = twins(base, "TwoLayer", seed=seed + 20)
+    old = twin.l1
+    net.l1 = None
+    twin.l1 = None
+    what = f"{what}, then net.l1 = None"
+    assert_parameters(ex, net, twin.named_parameters(), what, ordered=False, missing_hint=_KIND_HINT,
+                      stale=[("old l1.weight", old.weight), ("old l1.bias", old.bias)], stale_hint=_KIND_HINT)
+    assert_children(ex, net, [(n, m) for n, m in twin.named_children()], what, hint=_KIND_HINT)
+
+    net, twin, what, _ = twins(base, "Scaled", seed=seed + 30)
+    old = twin.shift
+    net.shift = None
+    twin.shift = None
+    what = f"{what}, then net.shift = None"
+    assert_parameters(ex, net, twin.named_parameters(), what, ordered=False, stale=[("old shift", old)],
+                      stale_hint=_KIND_HINT)

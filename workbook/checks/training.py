@@ -24,26 +24,43 @@ from .inputs import randint, randn
 
 N_IN, N_HIDDEN, N_OUT = 6, 5, 3
 DEFAULT_LR = 0.5  # Optimizer(params) without lr, as SPEC §3 fixes it
-_MODEL_TEXT = f"Linear({N_IN}, {N_HIDDEN}) -> ReLU -> Linear({N_HIDDEN}, {N_OUT})"
 
 
 # -- inputs --------------------------------------------------------------------------------
 
-def tiny_model(seed: int = 0, *, dtype=torch.float32, device="cpu", frozen=()) -> nn.Sequential:
-    """The tests' model with seeded weights; the global RNG is not touched.
+# The "shared" model has what real networks have and the tiny one lacks: several parameters
+# of the same shape (state keyed by shape or size mixes them up) and a layer applied twice
+# (its parameters get the sum of two gradients, and appear once in ``parameters()``).
+MODEL_TEXT = {
+    "tiny": f"Linear({N_IN}, {N_HIDDEN}) -> ReLU -> Linear({N_HIDDEN}, {N_OUT})",
+    "shared": f"Linear({N_IN}, 4) -> ReLU -> L -> ReLU -> L (the same Linear(4, 4) again) -> ReLU "
+              f"-> Linear(4, 4) -> ReLU -> Linear(4, {N_OUT})",
+}
+
+
+def _layers(model: str):
+    if model == "tiny":
+        return [nn.Linear(N_IN, N_HIDDEN, device="meta"), nn.ReLU(), nn.Linear(N_HIDDEN, N_OUT, device="meta")]
+    if model == "shared":
+        twice = nn.Linear(4, 4, device="meta")
+        return [nn.Linear(N_IN, 4, device="meta"), nn.ReLU(), twice, nn.ReLU(), twice, nn.ReLU(),
+                nn.Linear(4, 4, device="meta"), nn.ReLU(), nn.Linear(4, N_OUT, device="meta")]
+    raise ValueError(f"unknown model {model!r}")
+
+
+def tiny_model(seed: int = 0, *, dtype=torch.float32, device="cpu", frozen=(), model: str = "tiny") -> nn.Sequential:
+    """The tests' model (``MODEL_TEXT[model]``) with seeded weights; the global RNG is not touched.
 
     ``frozen`` names parameters (as in ``named_parameters()``, e.g. ``"0.bias"``) that get
     ``requires_grad=False``: their ``.grad`` stays None.
     """
-    model = nn.Sequential(nn.Linear(N_IN, N_HIDDEN, device="meta"), nn.ReLU(),
-                          nn.Linear(N_HIDDEN, N_OUT, device="meta"))
-    model = model.to_empty(device=device).to(dtype)
+    net = nn.Sequential(*_layers(model)).to_empty(device=device).to(dtype)
     with torch.no_grad():
-        for i, p in enumerate(model.parameters()):
+        for i, p in enumerate(net.parameters()):
             p.copy_(randn(*p.shape, seed=1000 * seed + i, scale=0.6, dtype=dtype, device=device))
     for name in frozen:
-        model.get_parameter(name).requires_grad_(False)
-    return model
+        net.get_parameter(name).requires_grad_(False)
+    return net
 
 
 def tiny_data(n: int, seed: int = 0, *, dtype=torch.float32, device="cpu"):
@@ -66,11 +83,11 @@ def _plural(k: int, one: str, many: str | None = None) -> str:
     return f"{k} {one if k == 1 else (many or one + 's')}"
 
 
-def _setup_text(n, bs, epochs, dtype, device, lr=None, extra=""):
+def _setup_text(n, bs, epochs, dtype, device, lr=None, extra="", model="tiny"):
     sizes = batch_sizes(n, bs)
     shape = (f"{_plural(len(sizes), 'batch', 'batches')} of {sizes[0]}" if sizes[-1] == sizes[0]
              else f"{len(sizes)} batches, the last of {_plural(sizes[-1], 'row')}")
-    text = (f"model {_MODEL_TEXT} in {str(dtype).removeprefix('torch.')} on {torch.device(device)}, "
+    text = (f"model {MODEL_TEXT[model]} in {str(dtype).removeprefix('torch.')} on {torch.device(device)}, "
             f"x ({n}, {N_IN}), bs={bs} ({shape}), {_plural(epochs, 'epoch')}")
     return text + (f", lr={lr}" if lr is not None else "") + (f", {extra}" if extra else "")
 
@@ -405,8 +422,9 @@ _GENERATOR_HINT = ("params may be a generator (model.parameters() is one), and a
 class _StepProblem:
     """A model, its parameter list (maybe with frozen and unused ones) and a pristine copy."""
 
-    def __init__(self, seed, dtype, device, frozen, unused):
-        self.model = tiny_model(seed, dtype=dtype, device=device, frozen=frozen)
+    def __init__(self, seed, dtype, device, frozen, unused, model="tiny"):
+        self.kind = model
+        self.model = tiny_model(seed, dtype=dtype, device=device, frozen=frozen, model=model)
         self.names = [name for name, _ in self.model.named_parameters()]
         self.params = list(self.model.parameters())
         if unused:  # a parameter the loss never uses: its .grad stays None
@@ -418,7 +436,7 @@ class _StepProblem:
 
     def fresh_copy(self):
         """A model and a parameter list equal to the initial ones, for a reference run."""
-        model = tiny_model(0, dtype=self.dtype, device=self.device, frozen=self.frozen)
+        model = tiny_model(0, dtype=self.dtype, device=self.device, frozen=self.frozen, model=self.kind)
         params = list(model.parameters())
         if len(self.params) > len(params):
             params.append(nn.Parameter(self.initial[-1].clone()))
@@ -484,17 +502,38 @@ def _param_hint(ex, problem, step, got, prev, passed_as, torch_kw, x, y, bs, epo
     if ex.name == "SGD":
         return ("PyTorch's rule, per parameter: g = p.grad + weight_decay * p; buf = g.clone() on the "
                 "first step (a copy: zero_grad() must not wipe it), else buf = momentum * buf + g; "
-                "p -= lr * buf (one buffer per parameter)")
+                "p -= lr * buf (one buffer per parameter, kept apart even for parameters of the same shape)")
     if default_lr:
         return f"Optimizer(params) without lr uses the default learning rate, lr={DEFAULT_LR}"
     return "each step: p -= lr * p.grad for every parameter with a gradient, under torch.no_grad()"
+
+
+def _holds_a_grad(opt, params) -> bool:
+    """Whether a tensor among ``opt``'s attributes (or in a list, tuple or dict there) is the
+    ``.grad`` of one of ``params``: state that changes whenever the gradient does."""
+    grads = {id(p.grad) for p in params if p.grad is not None}
+    found = []
+
+    def visit(value, depth):
+        if isinstance(value, torch.Tensor):
+            found.append(id(value) in grads)
+        elif depth < 2 and isinstance(value, (list, tuple)):
+            for v in value:
+                visit(v, depth + 1)
+        elif depth < 2 and isinstance(value, dict):
+            for v in value.values():
+                visit(v, depth + 1)
+
+    for value in getattr(opt, "__dict__", {}).values():
+        visit(value, 0)
+    return any(found)
 
 
 @_with_inheritance_note
 def check_steps(ex, cls, *, lr=None, momentum=None, weight_decay=None, params: str = "list",
                 frozen=(), unused: bool = False, n: int = 23, bs: int = 5, epochs: int = 2,
                 seed: int = 0, dtype=torch.float32, device="cpu", keep_grads: bool = False,
-                compare=True):
+                compare=True, model: str = "tiny", zero: str = "optimizer"):
     """Train with the student's optimizer class and compare each step with torch.optim.SGD.
 
     The loop is: forward a slice, loss, backward, ``step()``, ``zero_grad()``. After every
@@ -503,10 +542,13 @@ def check_steps(ex, cls, *, lr=None, momentum=None, weight_decay=None, params: s
     (``model.parameters()`` itself) or ``"genexpr"``. With ``keep_grads``, ``step()`` must
     leave every ``.grad`` as it was. ``compare=False`` checks only the handling of the
     gradients, not the parameters' values; ``compare="frozen"`` checks only that the
-    parameters without a gradient (frozen, unused) stay as they were.
+    parameters without a gradient (frozen, unused) stay as they were. ``model`` is a key of
+    ``MODEL_TEXT``. ``zero="in_place"`` clears the gradients as ``model.zero_grad(set_to_none=False)``
+    does (``p.grad.zero_()``) instead of calling the optimizer's ``zero_grad()``: state that
+    is the gradient tensor itself, not a copy, is wiped with it.
     """
     text = _build_text(ex.name, lr, momentum, weight_decay)
-    problem = _StepProblem(seed, dtype, device, frozen, unused)
+    problem = _StepProblem(seed, dtype, device, frozen, unused, model)
     x, y = tiny_data(n, seed, dtype=dtype, device=device)
     passed = {"list": "a list", "generator": "model.parameters() (a generator)",
               "genexpr": "a generator expression"}[params]
@@ -515,7 +557,10 @@ def check_steps(ex, cls, *, lr=None, momentum=None, weight_decay=None, params: s
         notes.append(f"frozen (requires_grad=False): {', '.join(frozen)}")
     if unused:
         notes.append("one parameter the loss does not use (its .grad stays None)")
-    setup = _setup_text(n, bs, epochs, dtype, device, extra=f"{text}; " + "; ".join(notes))
+    if zero == "in_place":
+        notes.append("after each step the gradients are zeroed in place (p.grad.zero_(), as "
+                     "model.zero_grad(set_to_none=False) does), not by your zero_grad()")
+    setup = _setup_text(n, bs, epochs, dtype, device, extra=f"{text}; " + "; ".join(notes), model=model)
     none_hint = ("a parameter that is frozen or unused by the loss has .grad None: skip it "
                  "(if p.grad is None: continue)" if (frozen or unused) else None)
     opt = _build(ex, cls, problem.argument(params), lr, momentum, weight_decay, text)
@@ -525,6 +570,7 @@ def check_steps(ex, cls, *, lr=None, momentum=None, weight_decay=None, params: s
     where = f"\n  input: {setup}"
     step, prev = 0, problem.initial
     total = epochs * len(batch_sizes(n, bs))
+    aliased = False  # whether the optimizer ever held a .grad tensor itself as its state
     for _ in range(epochs):
         for i in range(0, n, bs):
             F.cross_entropy(problem.model(x[i:i + bs]), y[i:i + bs]).backward()
@@ -532,6 +578,7 @@ def check_steps(ex, cls, *, lr=None, momentum=None, weight_decay=None, params: s
             grads = [None if p.grad is None else p.grad.clone() for p in problem.params] if keep_grads else None
             _run(ex, f"step() number {step + 1} ({text})", opt.step, none_hint=none_hint)
             ref_opt.step()
+            aliased = aliased or (zero == "in_place" and _holds_a_grad(opt, problem.params))
             if keep_grads:
                 for name, p, g in zip(problem.names, problem.params, grads):
                     if g is not None and (p.grad is None or not torch.equal(p.grad, g)):
@@ -554,13 +601,22 @@ def check_steps(ex, cls, *, lr=None, momentum=None, weight_decay=None, params: s
                 except CheckFailure as failure:
                     if name in problem.frozen or name == "unused":
                         hint = "a parameter without a gradient (.grad is None) must stay as it is: skip it"
+                    elif aliased:
+                        hint = ("your optimizer keeps a parameter's .grad tensor itself as its state; zeroing "
+                                "the gradients in place (or backward() adding to them) changes that state too: "
+                                "store a copy (buf = g.clone())")
                     else:
                         hint = _param_hint(ex, problem, step, [t.clone() for t in got], prev, params,
                                            torch_kw, x, y, bs, epochs, default_lr=lr is None)
                     raise CheckFailure(f"{failure}\n  hint: {hint}") from None
             prev = [t.clone() for t in got]
-            _run(ex, f"zero_grad() after step {step + 1} ({text})", opt.zero_grad, none_hint=none_hint)
             ref_opt.zero_grad()
+            if zero == "in_place":
+                for p in problem.params:
+                    if p.grad is not None:
+                        p.grad.zero_()
+            else:
+                _run(ex, f"zero_grad() after step {step + 1} ({text})", opt.zero_grad, none_hint=none_hint)
             for name, p in zip(problem.names, problem.params):
                 if p.grad is not None and bool(p.grad.ne(0).any()):
                     raise CheckFailure(

@@ -1,6 +1,7 @@
 # exercise: accuracy
 # verdict: wrong
 # fails: test_accuracy_ties_devices
+# hint: with ties, only the first largest logit
 # why: a running argmax over the classes that updates on >=, so ties go to the last largest logit instead of the first
 def accuracy(out, yb):
     best = out[:, 0]

@@ -1,6 +1,7 @@
 # exercise: logsumexp
 # verdict: wrong
 # fails: test_logsumexp_stability test_logsumexp_grad_dtype_device
+# hint: don't hard-code a dtype
 # why: hard-codes float32 (x.float()), so float64 inputs get a float32 result
 def logsumexp(x, dim=-1, keepdim=False):
     x = x.float()

@@ -1,6 +1,7 @@
 # exercise: logsumexp
 # verdict: wrong
 # fails: test_logsumexp_grad_dtype_device
+# hint: cut the autograd graph
 # why: builds the result from Python numbers (.tolist() then torch.tensor), which cuts the gradient
 def logsumexp(x, dim=-1, keepdim=False):
     m = x.amax(dim=dim, keepdim=True)

@@ -1,6 +1,7 @@
 # exercise: logsumexp
 # verdict: wrong
 # fails: test_logsumexp_values test_logsumexp_stability test_logsumexp_grad_dtype_device
+# hint: must match the size of tensor b
 # why: the maximum is taken without keepdim, so x - m broadcasts along the wrong axis (or raises)
 def logsumexp(x, dim=-1, keepdim=False):
     m = x.amax(dim=dim)

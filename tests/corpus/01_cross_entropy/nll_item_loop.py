@@ -1,6 +1,7 @@
 # exercise: nll
 # verdict: wrong
 # fails: test_nll_grad
+# hint: cut the autograd graph
 # why: accumulates Python floats with .item() and wraps them in torch.tensor: right value, no gradient
 def nll(input, target):
     total = 0.0

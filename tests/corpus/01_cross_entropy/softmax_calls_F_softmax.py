@@ -1,6 +1,7 @@
 # exercise: softmax
 # verdict: wrong
 # fails: test_softmax_values test_softmax_stability test_softmax_grad_dtype_device
+# hint: which this exercise asks you to replace
 # why: calls PyTorch's own softmax through F.softmax
 def softmax(x, dim=-1):
     return F.softmax(x, dim=dim)

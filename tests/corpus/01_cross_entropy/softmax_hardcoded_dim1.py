@@ -1,6 +1,7 @@
 # exercise: softmax
 # verdict: wrong
 # fails: test_softmax_values test_softmax_stability test_softmax_grad_dtype_device
+# hint: normalise along `dim` and keep it
 # why: ignores the `dim` argument and always normalises along dim 1
 def softmax(x, dim=-1):
     e = (x - x.amax(dim=1, keepdim=True)).exp()

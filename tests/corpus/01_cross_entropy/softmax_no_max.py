@@ -1,6 +1,7 @@
 # exercise: softmax
 # verdict: wrong
 # fails: test_softmax_stability
+# hint: subtract the maximum along `dim` first
 # why: softmax without subtracting the maximum overflows for large logits
 def softmax(x, dim=-1):
     e = x.exp()

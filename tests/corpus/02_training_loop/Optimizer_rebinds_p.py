@@ -1,6 +1,7 @@
 # exercise: Optimizer
 # verdict: wrong
 # fails: test_Optimizer_steps test_Optimizer_generator_frozen
+# hint: step() did not change the parameters
 # why: `p = p - lr * p.grad` rebinds the loop variable; the parameters never change
 class Optimizer:
     def __init__(self, params, lr=0.5):

@@ -1,6 +1,7 @@
 # exercise: Optimizer
 # verdict: wrong
 # fails: test_Optimizer_steps test_Optimizer_generator_frozen
+# hint: the parameters move up the gradient
 # why: adds the gradient, climbing the loss instead of descending it
 class Optimizer:
     def __init__(self, params, lr=0.5):

@@ -1,6 +1,7 @@
 # exercise: Optimizer
 # verdict: wrong
 # fails: test_Optimizer_generator_frozen
+# hint: params may be a generator
 # why: keeps `params` as given; model.parameters() is a generator that is empty after the first pass
 class Optimizer:
     def __init__(self, params, lr=0.5):

@@ -1,6 +1,7 @@
 # exercise: Optimizer
 # verdict: wrong
 # fails: test_Optimizer_generator_frozen test_Optimizer_grads
+# hint: a parameter that is frozen or unused
 # why: zero_grad() calls p.grad.data.zero_(), which crashes before the first backward and on frozen parameters
 class Optimizer:
     def __init__(self, params, lr=0.5):

@@ -1,6 +1,7 @@
 # exercise: Optimizer
 # verdict: wrong
 # fails: test_Optimizer_steps test_Optimizer_generator_frozen test_Optimizer_grads
+# hint: set every parameter's .grad to None, or
 # why: zero_grad() builds zeroed copies of the gradients and throws them away, so gradients accumulate
 class Optimizer:
     def __init__(self, params, lr=0.5):

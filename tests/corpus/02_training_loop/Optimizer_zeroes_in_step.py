@@ -1,6 +1,7 @@
 # exercise: Optimizer
 # verdict: wrong
 # fails: test_Optimizer_grads
+# hint: step() only reads the gradients
 # why: step() zeroes the gradients itself, so a caller can no longer read them between step() and zero_grad()
 class Optimizer:
     def __init__(self, params, lr=0.5):

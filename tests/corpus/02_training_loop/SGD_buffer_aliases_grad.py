@@ -1,6 +1,7 @@
 # exercise: SGD
 # verdict: wrong
 # fails: test_SGD_values test_SGD_state
+# hint: a copy: zero_grad() must not wipe it
 # why: the momentum buffer is p.grad itself (no clone), so zero_grad() wipes it and step() changes the gradient
 class SGD:
     def __init__(self, params, lr, momentum=0.0, weight_decay=0.0):

@@ -1,7 +1,8 @@
 # exercise: SGD
 # verdict: wrong
-# fails: test_SGD_values
-# why: recreates the velocity on every step (buf = momentum * g + g), so no momentum carries over
+# fails: test_SGD_values test_SGD_state
+# hint: momentum ignored
+# why: starts from a new zero buffer on every step (buf = momentum * 0 + g), so no momentum carries over
 class SGD:
     def __init__(self, params, lr, momentum=0.0, weight_decay=0.0):
         self.params = list(params)

@@ -1,6 +1,7 @@
 # exercise: SGD
 # verdict: wrong
-# fails: test_SGD_values
+# fails: test_SGD_values test_SGD_state
+# hint: the gradient is dampened by
 # why: starts the buffer with the gradient but then adds (1 - momentum) * g, PyTorch's rule with dampening = momentum
 class SGD:
     def __init__(self, params, lr, momentum=0.0, weight_decay=0.0):

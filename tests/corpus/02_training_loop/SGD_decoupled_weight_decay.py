@@ -1,6 +1,7 @@
 # exercise: SGD
 # verdict: wrong
-# fails: test_SGD_values
+# fails: test_SGD_values test_SGD_state
+# hint: decoupled weight decay
 # why: decoupled (AdamW-style) weight decay, p -= lr*wd*p apart from the momentum, where PyTorch's SGD adds wd*p to the gradient
 class SGD:
     def __init__(self, params, lr, momentum=0.0, weight_decay=0.0):

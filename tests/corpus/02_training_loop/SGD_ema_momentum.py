@@ -1,6 +1,7 @@
 # exercise: SGD
 # verdict: wrong
-# fails: test_SGD_values
+# fails: test_SGD_values test_SGD_state
+# hint: the gradient is dampened by
 # why: momentum as an exponential moving average, buf = m*buf + (1-m)*g from a zero buffer: the gradient is dampened from the first step on
 class SGD:
     def __init__(self, params, lr, momentum=0.0, weight_decay=0.0):

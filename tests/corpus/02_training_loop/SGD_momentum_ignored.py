@@ -1,6 +1,7 @@
 # exercise: SGD
 # verdict: wrong
-# fails: test_SGD_values
+# fails: test_SGD_values test_SGD_state
+# hint: momentum ignored
 # why: stores the momentum but never uses it: plain gradient descent with weight decay
 class SGD:
     def __init__(self, params, lr, momentum=0.0, weight_decay=0.0):

@@ -1,6 +1,7 @@
 # exercise: SGD
 # verdict: wrong
-# fails: test_SGD_values
+# fails: test_SGD_values test_SGD_state
+# hint: that is Nesterov momentum
 # why: Nesterov momentum (steps along g + momentum * buf) where plain momentum steps along buf
 class SGD:
     def __init__(self, params, lr, momentum=0.0, weight_decay=0.0):

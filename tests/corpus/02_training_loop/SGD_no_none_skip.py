@@ -1,6 +1,7 @@
 # exercise: SGD
 # verdict: wrong
 # fails: test_SGD_state
+# hint: a parameter that is frozen or unused
 # why: does not skip parameters whose .grad is None and crashes on frozen or unused ones
 class SGD:
     def __init__(self, params, lr, momentum=0.0, weight_decay=0.0):

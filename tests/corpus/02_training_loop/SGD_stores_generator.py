@@ -1,6 +1,7 @@
 # exercise: SGD
 # verdict: wrong
 # fails: test_SGD_state
+# hint: params may be a generator
 # why: keeps `params` as given and zips it lazily with the buffers: a generator is exhausted after one pass
 class SGD:
     def __init__(self, params, lr, momentum=0.0, weight_decay=0.0):

@@ -1,6 +1,7 @@
 # exercise: SGD
 # verdict: wrong
-# fails: test_SGD_values
+# fails: test_SGD_values test_SGD_state
+# hint: decoupled weight decay
 # why: adds weight_decay * p after the momentum buffer instead of to the gradient the buffer is built from
 class SGD:
     def __init__(self, params, lr, momentum=0.0, weight_decay=0.0):

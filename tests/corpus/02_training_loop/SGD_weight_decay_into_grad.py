@@ -1,6 +1,7 @@
 # exercise: SGD
 # verdict: wrong
 # fails: test_SGD_state
+# hint: step() only reads the gradients
 # why: adds the weight decay to p.grad in place, so step() changes the gradients the caller sees
 class SGD:
     def __init__(self, params, lr, momentum=0.0, weight_decay=0.0):

@@ -1,6 +1,7 @@
 # exercise: SGD
 # verdict: wrong
 # fails: test_SGD_state
+# hint: a parameter that is frozen or unused
 # why: zero_grad() calls p.grad.zero_() on every parameter, which crashes before the first backward and on frozen ones
 class SGD:
     def __init__(self, params, lr, momentum=0.0, weight_decay=0.0):

@@ -1,6 +1,7 @@
 # exercise: fit_sgd
 # verdict: wrong
 # fails: test_fit_sgd_values test_fit_sgd_batches
+# hint: that is one loss per epoch
 # why: returns one mean loss per epoch instead of the loss of every batch
 def fit_sgd(model, loss_func, x, y, lr, bs, epochs):
     losses = []

@@ -1,6 +1,7 @@
 # exercise: fit_sgd
 # verdict: wrong
 # fails: test_fit_sgd_state
+# hint: zero the gradients after each update
 # why: clears the gradients before each backward instead of after each step, so the last batch's gradients are left behind
 def fit_sgd(model, loss_func, x, y, lr, bs, epochs):
     losses = []

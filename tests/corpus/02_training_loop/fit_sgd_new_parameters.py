@@ -1,6 +1,7 @@
 # exercise: fit_sgd
 # verdict: wrong
 # fails: test_fit_sgd_state
+# hint: change the existing tensors in place
 # why: replaces each layer's weight and bias with new nn.Parameter objects instead of updating them in place
 def fit_sgd(model, loss_func, x, y, lr, bs, epochs):
     losses = []

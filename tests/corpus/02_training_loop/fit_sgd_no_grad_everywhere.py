@@ -1,6 +1,7 @@
 # exercise: fit_sgd
 # verdict: wrong
 # fails: test_fit_sgd_values test_fit_sgd_batches test_fit_sgd_state
+# hint: only the update goes under torch.no_grad()
 # why: runs the whole loop, forward pass included, under torch.no_grad(), so backward() has no graph
 def fit_sgd(model, loss_func, x, y, lr, bs, epochs):
     losses = []

@@ -1,6 +1,7 @@
 # exercise: fit_sgd
 # verdict: wrong
 # fails: test_fit_sgd_values test_fit_sgd_batches test_fit_sgd_state
+# hint: gradients accumulate across batches
 # why: never zeroes the gradients, so each step uses the sum of all the gradients so far
 def fit_sgd(model, loss_func, x, y, lr, bs, epochs):
     losses = []

@@ -1,6 +1,7 @@
 # exercise: fit_sgd
 # verdict: wrong
 # fails: test_fit_sgd_values test_fit_sgd_batches
+# hint: that is one epoch's worth
 # why: ignores `epochs` and makes a single pass over the data
 def fit_sgd(model, loss_func, x, y, lr, bs, epochs):
     losses = []

@@ -1,6 +1,7 @@
 # exercise: fit_sgd
 # verdict: wrong
 # fails: test_fit_sgd_values test_fit_sgd_batches
+# hint: the model's parameters never changed
 # why: `p = p - lr * p.grad` builds a new tensor and rebinds the loop variable: the model never changes
 def fit_sgd(model, loss_func, x, y, lr, bs, epochs):
     losses = []

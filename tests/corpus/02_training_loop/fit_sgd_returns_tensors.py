@@ -1,6 +1,7 @@
 # exercise: fit_sgd
 # verdict: wrong
 # fails: test_fit_sgd_batches
+# hint: store loss.item()
 # why: returns the loss tensors themselves, not Python floats (and keeps every batch's graph alive)
 def fit_sgd(model, loss_func, x, y, lr, bs, epochs):
     losses = []

@@ -1,6 +1,7 @@
 # exercise: fit_sgd
 # verdict: wrong
 # fails: test_fit_sgd_values test_fit_sgd_batches
+# hint: keep the data in order
 # why: shuffles the rows every epoch, where the exercise asks for consecutive slices in order
 def fit_sgd(model, loss_func, x, y, lr, bs, epochs):
     losses = []

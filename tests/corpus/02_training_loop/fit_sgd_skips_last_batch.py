@@ -1,6 +1,7 @@
 # exercise: fit_sgd
 # verdict: wrong
 # fails: test_fit_sgd_batches
+# hint: the last, shorter batch
 # why: loops over n // bs full batches, so the last, shorter batch is never trained on
 def fit_sgd(model, loss_func, x, y, lr, bs, epochs):
     losses = []

@@ -1,6 +1,7 @@
 # exercise: fit_sgd
 # verdict: wrong
 # fails: test_fit_sgd_values test_fit_sgd_batches test_fit_sgd_state
+# hint: update the parameters inside `with torch.no_grad():`
 # why: updates the parameters in place while autograd records, which PyTorch refuses for leaf tensors
 def fit_sgd(model, loss_func, x, y, lr, bs, epochs):
     losses = []

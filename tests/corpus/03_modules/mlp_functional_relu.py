@@ -1,6 +1,7 @@
 # exercise: MLP
 # verdict: wrong
 # fails: test_MLP_parameters
+# hint: assign nn.ReLU() to self.relu
 # why: stores the function F.relu as self.relu, which is not a module, so relu is not a child
 class MLP(nn.Module):
     def __init__(self, n_in, nh, n_out):

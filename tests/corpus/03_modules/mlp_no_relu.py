@@ -1,6 +1,7 @@
 # exercise: MLP
 # verdict: wrong
 # fails: test_MLP_forward
+# hint: apply l1, then the ReLU, then l2
 # why: forward skips the ReLU, so the two Linear layers collapse into one linear map
 class MLP(nn.Module):
     def __init__(self, n_in, nh, n_out):

@@ -1,6 +1,7 @@
 # exercise: MLP
 # verdict: wrong
 # fails: test_MLP_forward
+# hint: apply l1, then the ReLU, then l2
 # why: applies a ReLU after the output layer too, so negative logits become 0
 class MLP(nn.Module):
     def __init__(self, n_in, nh, n_out):

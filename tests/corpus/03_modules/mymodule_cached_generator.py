@@ -1,6 +1,7 @@
 # exercise: MyModule
 # verdict: wrong
 # fails: test_MyModule_registry test_MyModule_filtering test_MyModule_shared test_MyModule_instances
+# hint: must start afresh on every call
 # why: parameters() hands out one stored generator, so a second call finds it exhausted
 class MyModule:
     def __init__(self):

@@ -1,6 +1,7 @@
 # exercise: MyModule
 # verdict: wrong
 # fails: test_MyModule_registry test_MyModule_filtering test_MyModule_shared test_MyModule_instances
+# hint: only the network's own nn.Parameter attributes and
 # why: the registry dicts live in the class body, so every instance of every subclass shares one registry
 class MyModule:
     _params = {}

@@ -1,6 +1,7 @@
 # exercise: MyModule
 # verdict: wrong
 # fails: test_MyModule_call_repr
+# hint: build the string from your registry of
 # why: no __repr__, so printing a network shows <... object at 0x...> instead of its children
 class MyModule:
     def __init__(self):
@@ -9,6 +10,8 @@ class MyModule:
 
     def __setattr__(self, name, value):
         if not name.startswith("_"):
+            self._params.pop(name, None)
+            self._children.pop(name, None)
             if isinstance(value, nn.Parameter):
                 self._params[name] = value
             elif isinstance(value, (nn.Module, MyModule)):

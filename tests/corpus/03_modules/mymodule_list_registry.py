@@ -1,6 +1,7 @@
 # exercise: MyModule
 # verdict: wrong
 # fails: test_MyModule_instances
+# hint: assigning to a registered name replaces its
 # why: keeps (name, value) pairs in a list, so assigning to a registered name again adds a second entry
 class MyModule:
     def __init__(self):

@@ -1,6 +1,7 @@
 # exercise: MyModule
 # verdict: wrong
 # fails: test_MyModule_registry test_MyModule_instances
+# hint: the network's own nn.Parameter attributes come first
 # why: registers modules only, so nn.Parameter attributes of the network itself are never yielded
 class MyModule:
     def __init__(self):

@@ -1,6 +1,7 @@
 # exercise: MyModule
 # verdict: wrong
 # fails: test_MyModule_registry test_MyModule_shared
+# hint: a MyModule inside a MyModule is a
 # why: registers only nn.Module values, so a MyModule nested inside a MyModule is invisible
 class MyModule:
     def __init__(self):
@@ -9,6 +10,8 @@ class MyModule:
 
     def __setattr__(self, name, value):
         if not name.startswith("_"):
+            self._params.pop(name, None)
+            self._children.pop(name, None)
             if isinstance(value, nn.Parameter):
                 self._params[name] = value
             elif isinstance(value, nn.Module):

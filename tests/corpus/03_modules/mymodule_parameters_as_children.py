@@ -1,6 +1,7 @@
 # exercise: MyModule
 # verdict: wrong
-# fails: test_MyModule_registry
+# fails: test_MyModule_registry test_MyModule_instances
+# hint: children are the attributes holding modules, in
 # why: named_children() lists every registered value, nn.Parameters included
 class MyModule:
     def __init__(self):
@@ -9,6 +10,8 @@ class MyModule:
     def __setattr__(self, name, value):
         if not name.startswith("_") and isinstance(value, (nn.Module, MyModule, nn.Parameter)):
             self._registry[name] = value
+        elif not name.startswith("_"):
+            self._registry.pop(name, None)
         super().__setattr__(name, value)
 
     def parameters(self):

@@ -1,6 +1,7 @@
 # exercise: MyModule
 # verdict: wrong
 # fails: test_MyModule_filtering
+# hint: register only values that are modules
 # why: registers modules and parameters whatever their name, _-names included
 class MyModule:
     def __init__(self):
@@ -9,6 +10,8 @@ class MyModule:
     def __setattr__(self, name, value):
         if isinstance(value, (nn.Module, MyModule, nn.Parameter)):
             self.registry[name] = value
+        else:
+            self.registry.pop(name, None)
         object.__setattr__(self, name, value)
 
     def parameters(self):

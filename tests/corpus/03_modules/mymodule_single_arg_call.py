@@ -1,6 +1,7 @@
 # exercise: MyModule
 # verdict: wrong
 # fails: test_MyModule_call_repr
+# hint: pass every argument on to forward
 # why: __call__ takes exactly one input, so forward(a, b, weight=...) cannot be reached through net(...)
 class MyModule:
     def __init__(self):
@@ -9,6 +10,8 @@ class MyModule:
 
     def __setattr__(self, name, value):
         if not name.startswith("_"):
+            self._params.pop(name, None)
+            self._children.pop(name, None)
             if isinstance(value, nn.Parameter):
                 self._params[name] = value
             elif isinstance(value, (nn.Module, MyModule)):

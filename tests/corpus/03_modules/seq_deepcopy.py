@@ -1,6 +1,7 @@
 # exercise: SequentialModel
 # verdict: wrong
 # fails: test_SequentialModel_parameters test_SequentialModel_to_eval
+# hint: register the layers you were given, not
 # why: registers deep copies of the layers, so training or moving the model leaves the caller's layers alone
 import copy
 

@@ -1,6 +1,7 @@
 # exercise: SequentialModel
 # verdict: wrong
 # fails: test_SequentialModel_forward
+# hint: mat1 and mat2 shapes cannot be multiplied
 # why: applies every layer to the original input instead of the previous layer's output
 class SequentialModel(nn.Module):
     def __init__(self, layers):

@@ -1,6 +1,7 @@
 # exercise: SequentialModel
 # verdict: wrong
 # fails: test_SequentialModel_parameters test_SequentialModel_to_eval
+# hint: a plain Python list of layers is
 # why: keeps the layers in a plain Python list: forward works, but nothing is registered
 class SequentialModel(nn.Module):
     def __init__(self, layers):

@@ -1,6 +1,7 @@
 # exercise: SequentialModel
 # verdict: wrong
 # fails: test_SequentialModel_forward
+# hint: mat1 and mat2 shapes cannot be multiplied
 # why: applies the layers from last to first
 class SequentialModel(nn.Module):
     def __init__(self, layers):

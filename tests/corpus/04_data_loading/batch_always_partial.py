@@ -1,6 +1,7 @@
 # exercise: BatchSampler
 # verdict: wrong
 # fails: test_BatchSampler_drop_last_epochs
+# hint: with drop_last=True leave out the last batch
 # why: ignores drop_last and always yields the last, shorter batch
 class BatchSampler:
     def __init__(self, sampler, bs, drop_last=False):

@@ -1,6 +1,7 @@
 # exercise: BatchSampler
 # verdict: wrong
 # fails: test_BatchSampler_values test_BatchSampler_drop_last_epochs
+# hint: with drop_last=False keep the last, shorter batch
 # why: never yields the last, shorter batch, even with drop_last=False
 class BatchSampler:
     def __init__(self, sampler, bs, drop_last=False):

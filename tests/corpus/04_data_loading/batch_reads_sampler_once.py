@@ -1,6 +1,7 @@
 # exercise: BatchSampler
 # verdict: wrong
 # fails: test_BatchSampler_drop_last_epochs
+# hint: these are the previous epoch's batches
 # why: lists the sampler once in __init__, so a shuffling sampler's first order comes back every epoch
 class BatchSampler:
     def __init__(self, sampler, bs, drop_last=False):

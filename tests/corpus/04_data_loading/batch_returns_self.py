@@ -1,6 +1,7 @@
 # exercise: BatchSampler
 # verdict: wrong
 # fails: test_BatchSampler_drop_last_epochs
+# hint: __iter__ must start a fresh pass every
 # why: __iter__ hands out one generator made in __init__, so the second epoch is empty
 class BatchSampler:
     def __init__(self, sampler, bs, drop_last=False):

@@ -1,6 +1,7 @@
 # exercise: BatchSampler
 # verdict: wrong
 # fails: test_BatchSampler_values test_BatchSampler_drop_last_epochs
+# hint: every batch came out the same
 # why: clears and refills the list it already yielded, so the caller's batches change under it
 class BatchSampler:
     def __init__(self, sampler, bs, drop_last=False):

@@ -1,6 +1,7 @@
 # exercise: BatchSampler
 # verdict: wrong
 # fails: test_BatchSampler_values
+# hint: when bs divides the number of indices
 # why: yields an empty batch at the end when bs divides the number of indices
 class BatchSampler:
     def __init__(self, sampler, bs, drop_last=False):

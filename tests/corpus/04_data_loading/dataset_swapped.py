@@ -1,6 +1,7 @@
 # exercise: Dataset
 # verdict: wrong
 # fails: test_Dataset_items test_Dataset_batches
+# hint: ds[i] is the pair
 # why: returns (y, x) instead of (x, y)
 class Dataset:
     def __init__(self, x, y):

@@ -1,6 +1,7 @@
 # exercise: fit
 # verdict: wrong
 # fails: test_fit_values
+# hint: weight each validation batch's loss and accuracy
 # why: divides by number of batches times batch size, as if the last batch were full
 def fit(epochs, model, loss_func, opt, train_dl, valid_dl):
     for epoch in range(epochs):

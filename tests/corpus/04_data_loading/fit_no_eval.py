@@ -1,6 +1,7 @@
 # exercise: fit
 # verdict: wrong
 # fails: test_fit_modes
+# hint: call model.eval() before the validation pass
 # why: never calls model.eval(), so validation runs in training mode
 def fit(epochs, model, loss_func, opt, train_dl, valid_dl):
     for epoch in range(epochs):

@@ -1,6 +1,7 @@
 # exercise: fit
 # verdict: wrong
 # fails: test_fit_modes
+# hint: call model.train() before the training batches
 # why: never calls model.train(), so a model left in eval mode trains in eval mode
 def fit(epochs, model, loss_func, opt, train_dl, valid_dl):
     for epoch in range(epochs):

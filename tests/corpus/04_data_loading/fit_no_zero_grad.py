@@ -1,6 +1,7 @@
 # exercise: fit
 # verdict: wrong
 # fails: test_fit_values
+# hint: for every training batch
 # why: never zeroes the gradients, so every step adds up all the earlier ones
 def fit(epochs, model, loss_func, opt, train_dl, valid_dl):
     for epoch in range(epochs):

@@ -1,6 +1,7 @@
 # exercise: fit
 # verdict: wrong
 # fails: test_fit_values
+# hint: weight each validation batch's loss and accuracy
 # why: averages the per-batch losses and accuracies without weighting by batch size
 def fit(epochs, model, loss_func, opt, train_dl, valid_dl):
     for epoch in range(epochs):

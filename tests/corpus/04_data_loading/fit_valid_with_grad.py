@@ -1,6 +1,7 @@
 # exercise: fit
 # verdict: wrong
 # fails: test_fit_modes
+# hint: wrap the validation pass in `with torch.no_grad():`
 # why: validates without torch.no_grad(), recording a graph nobody uses
 def fit(epochs, model, loss_func, opt, train_dl, valid_dl):
     for epoch in range(epochs):

@@ -1,6 +1,7 @@
 # exercise: get_dls
 # verdict: wrong
 # fails: test_get_dls_loaders
+# hint: batches of 2 * bs, in order
 # why: shuffles the validation loader too
 def get_dls(train_ds, valid_ds, bs, **kwargs):
     return (torch.utils.data.DataLoader(train_ds, batch_size=bs, shuffle=True, **kwargs),

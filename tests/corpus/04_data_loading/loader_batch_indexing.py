@@ -1,6 +1,7 @@
 # exercise: DataLoader
 # verdict: wrong
 # fails: test_DataLoader_values
+# hint: call the collate_fn the loader was given
 # why: indexes the dataset with the whole batch and skips collate_fn (works only for tensor datasets)
 class DataLoader:
     def __init__(self, ds, batchs, collate_fn=collate):

@@ -1,6 +1,7 @@
 # exercise: DataLoader
 # verdict: wrong
 # fails: test_DataLoader_values
+# hint: call the collate_fn the loader was given
 # why: calls the notebook's collate instead of the collate_fn it was given
 class DataLoader:
     def __init__(self, ds, batchs, collate_fn=collate):

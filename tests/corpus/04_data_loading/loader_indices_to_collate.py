@@ -1,6 +1,7 @@
 # exercise: DataLoader
 # verdict: wrong
 # fails: test_DataLoader_values test_DataLoader_epochs
+# hint: expected a pair (x, y)
 # why: passes the batch of indices to collate_fn instead of the dataset's items
 class DataLoader:
     def __init__(self, ds, batchs, collate_fn=collate):

@@ -1,6 +1,7 @@
 # exercise: DataLoader
 # verdict: wrong
 # fails: test_DataLoader_epochs
+# hint: __iter__ must start a fresh pass every
 # why: __iter__ returns self around an iterator made in __init__, so epoch two is empty
 class DataLoader:
     def __init__(self, ds, batchs, collate_fn=collate):

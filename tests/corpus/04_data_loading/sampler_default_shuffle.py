@@ -1,6 +1,7 @@
 # exercise: Sampler
 # verdict: wrong
 # fails: test_Sampler_sequential
+# hint: shuffle defaults to False
 # why: shuffle defaults to True, so Sampler(ds) is not in order
 class Sampler:
     def __init__(self, ds, shuffle=True):

@@ -1,6 +1,7 @@
 # exercise: Sampler
 # verdict: wrong
 # fails: test_Sampler_shuffle
+# hint: shuffle=True should shuffle
 # why: never shuffles, whatever shuffle says
 class Sampler:
     def __init__(self, ds, shuffle=False):

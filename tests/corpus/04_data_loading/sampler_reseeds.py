@@ -1,6 +1,7 @@
 # exercise: Sampler
 # verdict: wrong
 # fails: test_Sampler_shuffle
+# hint: draw a new permutation inside __iter__, not
 # why: reseeds torch inside __iter__, so every epoch gets the same "random" order
 class Sampler:
     def __init__(self, ds, shuffle=False):

@@ -1,6 +1,7 @@
 # exercise: Sampler
 # verdict: wrong
 # fails: test_Sampler_sequential test_Sampler_shuffle
+# hint: __iter__ must start a fresh pass every
 # why: __iter__ returns self around one iterator, so the second epoch is empty
 class Sampler:
     def __init__(self, ds, shuffle=False):

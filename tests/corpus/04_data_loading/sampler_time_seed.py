@@ -1,6 +1,7 @@
 # exercise: Sampler
 # verdict: wrong
 # fails: test_Sampler_shuffle
+# hint: draw from a random number generator that
 # why: seeds its own generator from the clock, so seeding torch cannot reproduce the orders
 import time
 

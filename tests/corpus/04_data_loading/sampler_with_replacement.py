@@ -1,6 +1,7 @@
 # exercise: Sampler
 # verdict: wrong
 # fails: test_Sampler_shuffle
+# hint: every index exactly once per epoch
 # why: draws random indices with replacement, so some repeat and others never come
 class Sampler:
     def __init__(self, ds, shuffle=False):
