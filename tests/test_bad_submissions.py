@@ -3,8 +3,12 @@
 One class of 01_cross_entropy submissions, each broken in one way, graded together by
 `workbook grade` in sandboxed kernels. The sandbox is required here: CI installs Debian's
 bubblewrap, and a grader that silently ran student code unsandboxed would pass otherwise.
+Issue 12's cases are here too: floods of processes and of /tmp stopped at their caps,
+scripts in outputs and markdown made harmless, a student's "BEGIN HIDDEN TESTS" text,
+copied graded cells and a renamed notebook graded at full marks with the repair noted.
 """
 
+import copy
 import json
 import shutil
 import socket
@@ -16,6 +20,8 @@ import threading
 import nbformat
 import pytest
 from conftest import ROOT, source_notebook
+from nbconvert import HTMLExporter
+from test_sanitize import HTML_PAYLOAD, JS_PAYLOAD, MARKDOWN_PAYLOAD, PNG, SVG_PAYLOAD, executable_content
 
 from workbook import build, gradebook, grading, notebooks, sandbox
 
@@ -33,6 +39,40 @@ def _softmax_visible_answer() -> str:
 
     values = torch.softmax(C.randn(4, 10, seed=0), dim=-1).tolist()
     return f"import torch\ndef softmax(x, dim=-1):\n    return torch.tensor({values!r})\n"
+
+
+# Each flood keeps what it made (no clean-up), as a careless or hostile cell would.
+FLOOD_PROCESSES = """
+import subprocess
+children = []
+try:
+    for _ in range(1000):
+        children.append(subprocess.Popen(["sleep", "5"]))
+finally:
+    print("started", len(children), "processes")
+"""
+FLOOD_TMP = """
+written = 0
+try:
+    with open("/tmp/flood", "wb") as flood:
+        for _ in range(64):  # 1 GiB in 16 MiB chunks
+            flood.write(b"x" * 2**24)
+            flood.flush()
+            written += 2**24
+finally:
+    print("wrote", written // 2**20, "MiB")
+"""
+SHOW_SCRIPTS = f"""
+import base64
+from IPython.display import HTML, SVG, Image, Javascript, Markdown, display
+display(HTML({HTML_PAYLOAD!r}))
+display(SVG({SVG_PAYLOAD!r}))
+display(Javascript({JS_PAYLOAD!r}))
+display(Markdown({MARKDOWN_PAYLOAD!r}))
+display(Image(data=base64.b64decode({PNG!r}), format="png"))
+print("plain text stays")
+"""
+RENAMED = {"renamed-download": f"{A} (1).ipynb", "renamed-twice": f"{A} (1).ipynb"}
 
 
 def _cases(ref, course, port):
@@ -55,6 +95,15 @@ def _cases(ref, course, port):
         "edits-test-cell": {"softmax": no_max},
         "changes-points": {},
         "renames-kernel": {},
+        "floods-processes": {"softmax": ref["softmax"] + FLOOD_PROCESSES},
+        "floods-tmp": {"softmax": ref["softmax"] + FLOOD_TMP},
+        "shows-scripts": {"softmax": ref["softmax"] + SHOW_SCRIPTS},
+        "writes-hidden-tests-marker": {"softmax": ref["softmax"] + "\n# BEGIN HIDDEN TESTS (my own note, never ended)\n"},
+        "copies-solution-cell": {},
+        "copies-test-cell": {},
+        "own-graded-cell": {},
+        "renamed-download": {},
+        "renamed-twice": {},
     }
 
 
@@ -71,6 +120,16 @@ def _tamper(student, nb):
         cell("test_softmax_values").metadata["nbgrader"]["points"] = 100
     elif student == "renames-kernel":
         nb.metadata["kernelspec"] = {"name": "evil", "display_name": "Evil", "language": "python"}
+    elif student == "shows-scripts":
+        nb.cells.append(nbformat.v4.new_markdown_cell(MARKDOWN_PAYLOAD))
+    elif student == "copies-solution-cell":
+        nb.cells.insert(nb.cells.index(cell("softmax")) + 1, copy.deepcopy(cell("softmax")))
+    elif student == "copies-test-cell":
+        nb.cells.append(copy.deepcopy(cell("test_softmax_values")))
+    elif student == "own-graded-cell":
+        nb.cells.append(nbformat.v4.new_code_cell("print('my own check')", metadata={"nbgrader": {
+            "grade": True, "solution": False, "locked": False, "points": 50, "grade_id": "my_check",
+            "schema_version": 3}}))
     return nb
 
 
@@ -112,9 +171,11 @@ def graded(tmp_path_factory, listener):
     cases = _cases(ref, course, listener[0])
     for student, answers in cases.items():
         nb = _tamper(student, notebooks.make_submission(release, {**ref, **answers}))
-        path = course / "submitted" / student / A / f"{A}.ipynb"
+        path = course / "submitted" / student / A / RENAMED.get(student, f"{A}.ipynb")
         path.parent.mkdir(parents=True)
         nbformat.write(nb, str(path))
+    shutil.copy(course / "submitted" / "renamed-twice" / A / RENAMED["renamed-twice"],
+                course / "submitted" / "renamed-twice" / A / f"{A}-Copy1.ipynb")
     bad_json = course / "submitted" / "not-json" / A
     bad_json.mkdir(parents=True)
     (bad_json / f"{A}.ipynb").write_text('{"cells": [')
@@ -144,13 +205,18 @@ def test_the_run_reports_what_could_not_be_graded(graded):
     course, run, scores, _ = graded
     assert run.sandboxed
     failed = {student: reason for student, _, reason in run.failed}
-    assert set(failed) == {"not-json", "no-notebook"}
+    assert set(failed) == {"not-json", "no-notebook", "renamed-twice"}
     assert "not a valid notebook" in failed["not-json"]
-    assert "missing notebook 01_cross_entropy.ipynb (found my_work.ipynb: renamed?)" == failed["no-notebook"]
+    assert failed["no-notebook"] == ("missing notebook 01_cross_entropy.ipynb (found my_work.ipynb: if one is this "
+                                     "assignment's notebook, rename it to 01_cross_entropy.ipynb and grade again)")
+    assert failed["renamed-twice"] == (
+        "missing notebook 01_cross_entropy.ipynb; 01_cross_entropy (1).ipynb and 01_cross_entropy-Copy1.ipynb could "
+        "each be it, so none was graded: rename the one to grade to 01_cross_entropy.ipynb and grade again")
     assert not run.ok and "could not grade not-json" in grading.summary(run)
     assert f"full output for each failure: {course / grading.LOG_FOLDER}/" in grading.summary(run)
-    assert "renamed?" in (course / grading.LOG_FOLDER / f"no-notebook.{A}.log").read_text()
-    assert "not-json" not in scores and "no-notebook" not in scores  # no grade is invented
+    assert "rename it" in (course / grading.LOG_FOLDER / f"no-notebook.{A}.log").read_text()
+    assert not {"not-json", "no-notebook", "renamed-twice"} & set(scores)  # no grade is invented
+    assert "Please see" not in grading.summary(run)
 
 
 def test_a_good_submission_beside_bad_ones_gets_full_marks(graded):
@@ -244,3 +310,67 @@ def test_a_locked_sqlite_gradebook_makes_grading_wait_not_fail(graded):
     assert grading.grade_submission(sub, course, url, CELL_TIMEOUT) is None
     holder.wait()
     assert _score(gradebook.totals(url), "renames-kernel") == (30.0, 30.0)
+
+
+def _autograded(course, student):
+    return nbformat.read(str(course / "autograded" / student / A / f"{A}.ipynb"), 4)
+
+
+def _feedback(course, student):
+    return (course / "feedback" / student / A / f"{A}.html").read_text()
+
+
+def test_a_process_flood_stops_at_the_cap_and_the_notebook_grades_on(graded):
+    course, _, scores, _ = graded
+    out = _outputs(course, "floods-processes", "softmax")
+    started = int(out.split("started ")[1].split(" processes")[0])
+    assert 0 < started < sandbox.DEFAULT_PROCESS_LIMIT  # 1,000 asked for; the kernel's own threads count too
+    assert "BlockingIOError" in out  # the cell that hit the cap got the error
+    assert _score(scores, "floods-processes") == (30.0, 30.0)
+
+
+def test_a_tmp_flood_stops_at_the_cap_and_the_notebook_grades_on(graded):
+    course, _, scores, _ = graded
+    out = _outputs(course, "floods-tmp", "softmax")
+    written = int(out.split("wrote ")[1].split(" MiB")[0]) * 2**20
+    assert sandbox.DEFAULT_TMP_LIMIT - 2**25 <= written <= sandbox.DEFAULT_TMP_LIMIT  # not the 1 GiB asked for
+    assert "No space left on device" in out
+    assert _score(scores, "floods-tmp") == (30.0, 30.0)
+
+
+def test_scripts_in_outputs_and_markdown_run_nowhere_and_cost_nothing(graded):
+    course, _, scores, _ = graded
+    assert _score(scores, "shows-scripts") == (30.0, 30.0)
+    nb = _autograded(course, "shows-scripts")
+    as_formgrader_shows_it = HTMLExporter().from_notebook_node(nb)[0]
+    feedback = _feedback(course, "shows-scripts")
+    for page in (as_formgrader_shows_it, feedback):
+        assert executable_content(page) == []
+        assert "plain text stays" in page and PNG in page  # text and images stay as they are
+    kinds = {kind for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs for kind in o.get("data", {})}
+    assert kinds <= {"text/plain", "text/html", "text/markdown", "image/png"}, kinds  # no javascript, no SVG
+    assert "My notes" in nb.cells[-1].source and "<script" not in nb.cells[-1].source  # the student's markdown
+
+
+def test_a_student_hidden_tests_marker_does_not_cost_the_feedback(graded):
+    course, run, scores, _ = graded
+    assert _score(scores, "writes-hidden-tests-marker") == (30.0, 30.0)
+    assert "test_softmax_values" in _feedback(course, "writes-hidden-tests-marker")
+    assert not any("writes-hidden-tests-marker" in warning for warning in run.warnings)
+    assert "BEGIN HIDDEN TESTS" not in _feedback(course, "copies-test-cell")  # the course's hidden tests stay hidden
+
+
+@pytest.mark.parametrize("student, said", [
+    ("copies-solution-cell", "is a copy of the solution cell `softmax`"),
+    ("copies-test-cell", "is a copy of the test cell `test_softmax_values`"),
+    ("own-graded-cell", "with `my_check`, which this assignment does not have"),
+    ("renamed-download", f"graded {A} (1).ipynb as {A}.ipynb"),
+])
+def test_an_accident_grades_at_full_marks_and_the_repair_is_noted(graded, student, said):
+    course, run, scores, _ = graded
+    assert _score(scores, student) == (30.0, 30.0)  # full marks, and no point invented (own-graded-cell: 50)
+    assert any(note.startswith(f"{student}/{A}: ") and said in note for note in run.notes), run.notes
+    assert f"repaired {student}/{A}" in grading.summary(run)
+    assert any(s == student and said in why for s, _, why in grading.grading_notes(course))  # the report's look list
+    if student != "renamed-download":
+        assert "Repaired before grading" in _feedback(course, student)

@@ -298,7 +298,8 @@ def grading_notes(root) -> list[tuple[str, str, str]]:
 def forget(sub: Submission, root: Path, db_url: str):
     """Remove any earlier grade of ``sub``: a failed regrade must not leave it standing."""
     gradebook.remove_submission(db_url, sub.assignment, sub.student)
-    for path in (_notes_path(root, sub), root / LOG_FOLDER / UNSANDBOXED_FOLDER / f"{sub.student}.{sub.assignment}"):
+    for path in (_notes_path(root, sub), _feedback_log_path(root, sub),
+                 root / LOG_FOLDER / UNSANDBOXED_FOLDER / f"{sub.student}.{sub.assignment}"):
         path.unlink(missing_ok=True)
     for folder in ("autograded", "feedback"):
         path = root / folder / sub.student / sub.assignment

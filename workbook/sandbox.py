@@ -180,12 +180,24 @@ def make_pids_cgroup(limit: int) -> Path | None:
     """
     if not pids_cgroup_available():
         return None
+    _remove_stale_cgroups(_pids_hierarchy())
     try:
         group = Path(tempfile.mkdtemp(prefix="workbook-kernel-", dir=_pids_hierarchy()))
         (group / "pids.max").write_text(str(limit))
     except OSError:
         return None
     return group
+
+
+def _remove_stale_cgroups(base: Path, older_than_s: float = 600):
+    """Empty kernel cgroups left by graders that were killed (a kernel joins its own within
+    a second of its creation, so an old empty one is nobody's)."""
+    for group in base.glob("workbook-kernel-*"):
+        try:
+            if time.time() - group.stat().st_mtime > older_than_s and not (group / "cgroup.procs").read_text().strip():
+                group.rmdir()
+        except OSError:
+            pass
 
 
 def remove_cgroup(group: Path | None):
