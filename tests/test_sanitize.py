@@ -107,6 +107,12 @@ def test_sanitized_outputs_and_markdown_run_nothing_and_keep_images_and_text():
     assert "My notes" in nb.cells[1].source and "a &lt; b" in nb.cells[1].source
 
 
+def test_markdown_with_nothing_unsafe_is_kept_as_written():
+    text = "## 1. Softmax\n\nFor logits $x_0, \\dots, x_{n-1}$, with a [link](https://pytorch.org) and `a < b`.\n"
+    nb, _ = SanitizeStudentHTML()(new_notebook(cells=[new_markdown_cell(text)]), {})
+    assert nb.cells[0].source == text
+
+
 def test_course_cells_are_not_rewritten():
     locked = new_markdown_cell("# Softmax <small>of a row</small>",
                                metadata={"nbgrader": {"locked": True, "grade_id": "intro", "grade": False,

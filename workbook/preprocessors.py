@@ -193,8 +193,11 @@ class SanitizeStudentHTML(SanitizeHTML):
         *bleach.ALLOWED_TAGS, "p", "div", "span", "br", "hr", "pre", "sub", "sup", "h1", "h2", "h3", "h4",
         "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "caption", "img", "details", "summary",
         "del", "ins", "kbd", "samp", "var", "dl", "dt", "dd"})).tag(config=True)
-    attributes = Any(default_value={**bleach.ALLOWED_ATTRIBUTES, "img": ["src", "alt", "title", "width", "height"],
-                                    "td": ["colspan", "rowspan"], "th": ["colspan", "rowspan"]}).tag(config=True)
+    attributes = Any(default_value={**bleach.ALLOWED_ATTRIBUTES, "*": ["class"],
+                                    "a": [*bleach.ALLOWED_ATTRIBUTES["a"], "class"],
+                                    "img": ["src", "alt", "title", "width", "height", "class"],
+                                    "td": ["colspan", "rowspan", "class"], "th": ["colspan", "rowspan", "class"],
+                                    **{f"h{n}": ["id", "class"] for n in range(1, 7)}}).tag(config=True)
     strip = Bool(True, help="remove unsafe tags rather than show them as text").tag(config=True)
     enabled = Bool(True).tag(config=True)  # nbconvert's preprocessors are off unless enabled
 
@@ -218,14 +221,18 @@ class SanitizeStudentHTML(SanitizeHTML):
         return super().preprocess_cell(cell, resources, index)
 
     def clean_markdown(self, source: str) -> str:
-        """The cell rendered to HTML (by nbconvert's own renderer), cleaned, kept as one HTML block.
+        """``source`` as is when its rendering is clean; else rendered to HTML (by nbconvert's
+        own renderer), cleaned, and kept as one HTML block.
 
         Cleaning the markdown text alone is not enough: a link written in markdown,
         ``[x](javascript:...)``, only becomes an HTML attribute when rendered. A markdown
         renderer passes an HTML block through untouched up to its first blank line, so blank
         lines are filled with a zero-width space: nothing of the student's is parsed again.
         """
-        html = self.sanitize_html_tags(markdown2html_mistune(source))
+        rendered = markdown2html_mistune(source)
+        html = self.sanitize_html_tags(rendered)
+        if html == rendered:  # nothing to remove: the text stays as written (the course's always does)
+            return source
         lines = [line if line.strip() else "&#8203;" for line in html.strip().splitlines()]
         return "<div>\n" + "\n".join(lines) + "\n</div>" if lines else ""
 
