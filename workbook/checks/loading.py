@@ -231,6 +231,43 @@ def assert_batches_equal(ex, got: list, want: list, what: str, hint: str | None 
         assert_pair_equal(ex, g, w, f"{what}, batch {k}", hint=hint)
 
 
+def check_default_collate(ex, loader_cls, ds, batchs, what: str):
+    """``loader_cls(ds, batchs)`` without ``collate_fn`` batches as the notebook's own ``collate``
+    does (the signature's default). Compared with a run given that collate explicitly, so a
+    mistake inside collate costs points in collate only; when the notebook's collate does not
+    run on these items at all, there is nothing to compare with, and collate's tests say why."""
+    own = ex.own.get("collate")
+    if own is None:
+        return
+    try:
+        want = list(loader_cls(ds, batchs, collate_fn=own))
+    except Exception:  # NotImplementedError included: collate (or the loader) is not written yet
+        return
+    hint = ("keep the signature DataLoader(ds, batchs, collate_fn=collate): without a collate_fn the "
+            "loader uses the notebook's collate")
+    with hinted(ex, what, hint):
+        got = ex.call(list, ex.call(loader_cls, ds, batchs))
+    if len(got) != len(want):
+        raise CheckFailure(f"{ex.name}: {what}: {len(got)} batches, expected {len(want)}\n  hint: {hint}")
+    for k, (g, w) in enumerate(zip(got, want)):
+        if not _same(g, w):
+            raise CheckFailure(f"{ex.name}: {what}: batch {k} is {describe(g)}, not what collate_fn=collate "
+                               f"gives ({describe(w)})\n  hint: {hint}")
+
+
+def _same(a, b) -> bool:
+    """Equal values, whatever the structure (tensors, lists, tuples, anything comparable)."""
+    if isinstance(a, torch.Tensor) or isinstance(b, torch.Tensor):
+        return (isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor) and a.shape == b.shape
+                and a.dtype == b.dtype and a.device == b.device and torch.equal(a, b))
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    try:
+        return bool(a == b)
+    except Exception:
+        return a is b
+
+
 def numbered(n: int, classes: int = 3):
     """A ``TensorDataset`` whose inputs are the example numbers: ``x[i] == [i]``, ``y[i] == i % classes``."""
     return tud.TensorDataset(torch.arange(n, dtype=torch.float32).unsqueeze(1),
