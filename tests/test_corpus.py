@@ -71,3 +71,14 @@ def test_answer_is_graded_as_labelled(answer):
         assert result.messages[gid].startswith(f"{answer.exercise}:"), result.messages[gid]
     first = next(gid for gid, ok in result.passed.items() if not ok)  # what the student reads first
     assert answer.hint in result.messages[first], f"the first failure lacks the hint {answer.hint!r}"
+
+
+def test_a_wrong_answer_must_declare_its_hint(tmp_path):
+    (tmp_path / "01_x").mkdir()
+    answer = tmp_path / "01_x" / "softmax_no_max.py"
+    body = "# why: overflows\ndef softmax(x, dim=-1):\n    return x.exp() / x.exp().sum(dim, keepdim=True)\n"
+    answer.write_text("# exercise: softmax\n# verdict: wrong\n" + body)
+    with pytest.raises(ValueError, match="hint"):
+        corpus.load(tmp_path, "01_x")
+    answer.write_text("# exercise: softmax\n# verdict: wrong\n# hint: subtract the maximum\n" + body)
+    assert corpus.load(tmp_path, "01_x")[0].hint == "subtract the maximum"
