@@ -102,9 +102,9 @@ class exercise:
         recorder = forbidden.OpRecorder(self.forbidden)
         functions = forbidden.FunctionRecorder(self.forbidden_functions)
         with functions, recorder:
-            result = fn(*args, **kwargs)
+            returned = fn(*args, **kwargs)
         self.assert_no_forbidden(recorder, functions)
-        return result
+        return returned
 
     def assert_no_forbidden(self, recorder, functions=None):
         seen = [f"aten::{op}" for op in recorder.seen] + (functions.seen if functions else [])

@@ -444,11 +444,11 @@ def check_kind_change(ex, base, seed: int = 0):
     as nn.Module does: a Parameter where a module was; None where a module or a Parameter was
     (nothing registered). nn.Module refuses a module where a Parameter was: not asked."""
     net, twin, what, _ = twins(base, "TwoLayer", seed=seed)
-    old, new = twin.l2, parameter(3, seed=seed + 5)
-    net.l2 = new
-    twin.l2 = new
+    old, param = twin.l2, parameter(3, seed=seed + 5)
+    net.l2 = param
+    twin.l2 = param
     what = f"{what}, then net.l2 = a Parameter of shape (3,)"
-    assert_attributes(ex, net, {"l2": new}, what)
+    assert_attributes(ex, net, {"l2": param}, what)
     assert_parameters(ex, net, twin.named_parameters(), what, ordered=False, missing_hint=_KIND_HINT,
                       stale=[("old l2.weight", old.weight), ("old l2.bias", old.bias)], stale_hint=_KIND_HINT)
     assert_children(ex, net, twin.named_children(), what, hint=_KIND_HINT)

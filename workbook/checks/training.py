@@ -111,12 +111,13 @@ def _known_error_hint(exc, none_hint):
     return None
 
 
-def _run(ex, what: str, fn, *args, none_hint=None, **kwargs):
+def _run(ex, what: str, fn, *args, none_hint=None, other_hint=None, **kwargs):
     """Call student code; an error becomes a message that says which call, on what, and why.
 
     A torch.optim optimizer created during the call fails the check: each exercise here is
     what torch.optim would do. NotImplementedError, NameError and sys.exit() are left to
-    ``exercise`` ("not implemented yet", ...), and so are errors without a recognised cause.
+    ``exercise`` ("not implemented yet", ...), and so are errors without a recognised cause
+    (or without ``other_hint``, the cause the caller expects for any other error).
     """
     watch = _OptimWatch()
     try:
@@ -125,7 +126,7 @@ def _run(ex, what: str, fn, *args, none_hint=None, **kwargs):
     except (NotImplementedError, NameError, CheckFailure):
         raise
     except Exception as exc:
-        hint = _known_error_hint(exc, none_hint)
+        hint = _known_error_hint(exc, none_hint) or other_hint
         if hint is None or watch.created:
             raise
         raise CheckFailure(f"{ex.name}: {what}: your code raised {type(exc).__name__}: {exc}"
@@ -185,7 +186,7 @@ def _torch_run(model, params, x, y, bs, epochs, loss_func=F.cross_entropy, *, st
     """
     opt = torch.optim.SGD(params, **sgd)
     losses, snapshots = [], []
-    for _ in range(epochs):
+    for _epoch in range(epochs):
         for i in range(0, len(x), bs):
             if steps is not None and len(losses) == steps:
                 return losses, snapshots
@@ -508,6 +509,11 @@ def _param_hint(ex, problem, step, got, prev, passed_as, torch_kw, x, y, bs, epo
     return "each step: p -= lr * p.grad for every parameter with a gradient, under torch.no_grad()"
 
 
+_DROPPED_HINT = ("keep each parameter's state with that parameter (by its place in params, or keyed by the "
+                 "parameter itself), not by its position among the parameters that have a gradient this "
+                 "step: skipping one must not shift the others")
+
+
 def _holds_a_grad(opt, params) -> bool:
     """Whether a tensor among ``opt``'s attributes (or in a list, tuple or dict there) is the
     ``.grad`` of one of ``params``: state that changes whenever the gradient does."""
@@ -533,7 +539,7 @@ def _holds_a_grad(opt, params) -> bool:
 def check_steps(ex, cls, *, lr=None, momentum=None, weight_decay=None, params: str = "list",
                 frozen=(), unused: bool = False, n: int = 23, bs: int = 5, epochs: int = 2,
                 seed: int = 0, dtype=torch.float32, device="cpu", keep_grads: bool = False,
-                compare=True, model: str = "tiny", zero: str = "optimizer"):
+                compare=True, model: str = "tiny", zero: str = "optimizer", dropped=()):
     """Train with the student's optimizer class and compare each step with torch.optim.SGD.
 
     The loop is: forward a slice, loss, backward, ``step()``, ``zero_grad()``. After every
@@ -545,7 +551,9 @@ def check_steps(ex, cls, *, lr=None, momentum=None, weight_decay=None, params: s
     parameters without a gradient (frozen, unused) stay as they were. ``model`` is a key of
     ``MODEL_TEXT``. ``zero="in_place"`` clears the gradients as ``model.zero_grad(set_to_none=False)``
     does (``p.grad.zero_()``) instead of calling the optimizer's ``zero_grad()``: state that
-    is the gradient tensor itself, not a copy, is wiped with it.
+    is the gradient tensor itself, not a copy, is wiped with it. ``dropped`` names parameters
+    whose ``.grad`` is set to None after every other backward (a branch of the network not
+    taken): state kept by position among the parameters that have a gradient goes astray.
     """
     text = _build_text(ex.name, lr, momentum, weight_decay)
     problem = _StepProblem(seed, dtype, device, frozen, unused, model)
@@ -557,12 +565,14 @@ def check_steps(ex, cls, *, lr=None, momentum=None, weight_decay=None, params: s
         notes.append(f"frozen (requires_grad=False): {', '.join(frozen)}")
     if unused:
         notes.append("one parameter the loss does not use (its .grad stays None)")
+    if dropped:
+        notes.append(f"on every other step {', '.join(dropped)} get no gradient (.grad is None)")
     if zero == "in_place":
         notes.append("after each step the gradients are zeroed in place (p.grad.zero_(), as "
                      "model.zero_grad(set_to_none=False) does), not by your zero_grad()")
     setup = _setup_text(n, bs, epochs, dtype, device, extra=f"{text}; " + "; ".join(notes), model=model)
     none_hint = ("a parameter that is frozen or unused by the loss has .grad None: skip it "
-                 "(if p.grad is None: continue)" if (frozen or unused) else None)
+                 "(if p.grad is None: continue)" if (frozen or unused or dropped) else None)
     opt = _build(ex, cls, problem.argument(params), lr, momentum, weight_decay, text)
     torch_kw = _torch_kwargs(lr, momentum, weight_decay)
     ref_model, ref_params = problem.fresh_copy()
@@ -571,12 +581,17 @@ def check_steps(ex, cls, *, lr=None, momentum=None, weight_decay=None, params: s
     step, prev = 0, problem.initial
     total = epochs * len(batch_sizes(n, bs))
     aliased = False  # whether the optimizer ever held a .grad tensor itself as its state
-    for _ in range(epochs):
+    for _epoch in range(epochs):
         for i in range(0, n, bs):
             F.cross_entropy(problem.model(x[i:i + bs]), y[i:i + bs]).backward()
             F.cross_entropy(ref_model(x[i:i + bs]), y[i:i + bs]).backward()
+            if step % 2 == 1:
+                for name in dropped:
+                    k = problem.names.index(name)
+                    problem.params[k].grad = ref_params[k].grad = None
             grads = [None if p.grad is None else p.grad.clone() for p in problem.params] if keep_grads else None
-            _run(ex, f"step() number {step + 1} ({text})", opt.step, none_hint=none_hint)
+            _run(ex, f"step() number {step + 1} ({text})", opt.step, none_hint=none_hint,
+                 other_hint=_DROPPED_HINT if dropped and step % 2 == 1 else None)
             ref_opt.step()
             aliased = aliased or (zero == "in_place" and _holds_a_grad(opt, problem.params))
             if keep_grads:
@@ -605,16 +620,17 @@ def check_steps(ex, cls, *, lr=None, momentum=None, weight_decay=None, params: s
                         hint = ("your optimizer keeps a parameter's .grad tensor itself as its state; zeroing "
                                 "the gradients in place (or backward() adding to them) changes that state too: "
                                 "store a copy (buf = g.clone())")
+                    elif dropped:
+                        hint = _DROPPED_HINT
                     else:
                         hint = _param_hint(ex, problem, step, [t.clone() for t in got], prev, params,
                                            torch_kw, x, y, bs, epochs, default_lr=lr is None)
                     raise CheckFailure(f"{failure}\n  hint: {hint}") from None
             prev = [t.clone() for t in got]
             ref_opt.zero_grad()
-            if zero == "in_place":
-                for p in problem.params:
-                    if p.grad is not None:
-                        p.grad.zero_()
+            if zero == "in_place":  # as model.zero_grad(set_to_none=False) does
+                for grad in [p.grad for p in problem.params if p.grad is not None]:
+                    grad.zero_()
             else:
                 _run(ex, f"zero_grad() after step {step + 1} ({text})", opt.zero_grad, none_hint=none_hint)
             for name, p in zip(problem.names, problem.params):
