@@ -239,3 +239,17 @@ def test_tolerance_scale_distinguishes_rounding_from_mistakes():
     with pytest.raises(C.CheckFailure):
         with C.exercise("softmax") as ex:  # a real error of 1e-4 does not
             ex.assert_close(torch.softmax(x, 1) + 1e-4, torch.softmax(x, 1), "error")
+
+
+@pytest.mark.parametrize("student, expected", [
+    (lambda x, dim=-1: x - x.max(dim, keepdim=True), "hint: x.max(dim) and x.min(dim) return a (values, indices)"),
+    (lambda x, dim=-1: (lambda e: e.div_(e.sum(dim, keepdim=True)))(x.exp()), "hint: an in-place operation"),
+    (lambda x, dim=-1: x.view(7), None),  # an error whose cause PyTorch's message does not pin down
+])
+def test_errors_with_a_certain_cause_get_their_hint(student, expected):
+    with pytest.raises(C.CheckFailure) as caught:
+        with C.exercise("softmax") as ex:
+            ex.compare(student, torch.softmax, C.randn(3, 5, dtype=torch.float64), dim=1, grad=True)
+    message = str(caught.value)
+    assert "your code raised" in message
+    assert (expected in message) if expected else ("hint:" not in message), message

@@ -46,6 +46,22 @@ REPLACES = {  # what the message names when a forbidden op is caught
 }
 
 
+# Errors whose cause is certain from PyTorch's own message alone: (type, text in the message, hint).
+KNOWN_ERRORS = [
+    (TypeError, "torch.return_types.m",
+     "x.max(dim) and x.min(dim) return a (values, indices) pair: use .values, or x.amax(dim) / x.amin(dim)"),
+    (RuntimeError, "modified by an inplace operation",
+     "an in-place operation (exp_(), /=, ...) overwrote a value autograd saved for the backward pass: "
+     "compute on new tensors (x.exp(), a / b)"),
+    (RuntimeError, "could not infer output dtype",
+     "mean() needs floating-point values: convert first, e.g. (a == b).float().mean()"),
+    (ValueError, "only one element tensors can be converted to Python scalars",
+     "torch.tensor(...) cannot build one tensor from a list of tensors: use torch.stack"),
+    (AttributeError, "cannot assign module before Module.__init__() call",
+     "call super().__init__() first in __init__, before assigning any layer"),
+]
+
+
 class exercise:
     """Check one exercise; see the module docstring. Use as a context manager."""
 
@@ -171,7 +187,9 @@ class exercise:
             if g_mine is None:
                 raise CheckFailure(f"{self.name}: {what}: no gradient reaches the input ({inputs})")
             assert_close(g_mine, g_want, name=self.name, what=f"gradient ({what})", inputs=inputs,
-                         rtol=rtol, atol=atol)
+                         rtol=rtol, atol=atol,
+                         hint="the values are right but their gradient is not: a part of the computation cut "
+                              "from autograd (.detach(), .data, torch.no_grad()) is missing from it")
 
     # -- messages ----------------------------------------------------------------------
     def _explain(self, exc, tb) -> str:
@@ -183,7 +201,9 @@ class exercise:
         if isinstance(exc, NameError):
             return (f"{self.name}: {exc}. Run the cell that defines it first, and keep the names "
                     "the exercise asks for.")
-        return f"{self.name}: your code raised {type(exc).__name__}: {exc}" + self._where(tb)
+        hint = next((h for kind, text, h in KNOWN_ERRORS if isinstance(exc, kind) and text in str(exc)), None)
+        return (f"{self.name}: your code raised {type(exc).__name__}: {exc}" + self._where(tb)
+                + (f"\n  hint: {hint}" if hint else ""))
 
     def _where(self, tb) -> str:
         """The innermost line of student code in the traceback (never a hidden test's line)."""

@@ -1,7 +1,7 @@
 # exercise: accuracy
 # verdict: wrong
 # fails: test_accuracy_values test_accuracy_ties_devices
-# hint: Input dtype must be either a floating point
+# hint: mean() needs floating-point values
 # why: calls mean() on a boolean tensor, which PyTorch refuses: convert to float first
 def accuracy(out, yb):
     return (out.argmax(dim=1) == yb).mean()

@@ -1,7 +1,7 @@
 # exercise: logsumexp
 # verdict: wrong
 # fails: test_logsumexp_values test_logsumexp_stability test_logsumexp_grad_dtype_device
-# hint: torch.return_types.max
+# hint: use .values, or x.amax(dim)
 # why: uses x.max(dim) as if it were a tensor; it returns a (values, indices) tuple
 def logsumexp(x, dim=-1, keepdim=False):
     m = x.max(dim=dim, keepdim=True)

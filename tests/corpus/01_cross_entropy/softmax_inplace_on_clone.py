@@ -1,7 +1,7 @@
 # exercise: softmax
 # verdict: wrong
 # fails: test_softmax_grad_dtype_device
-# hint: modified by an inplace operation
+# hint: overwrote a value autograd saved for the backward pass
 # why: works in place on a clone (exp_, /=), which overwrites values autograd saved: the backward pass fails
 def softmax(x, dim=-1):
     e = x.clone()

@@ -1,7 +1,7 @@
 # exercise: collate
 # verdict: wrong
 # fails: test_collate_values test_collate_generator
-# hint: only one element tensors can be converted
+# hint: cannot build one tensor from a list of tensors: use torch.stack
 # why: torch.tensor cannot build a tensor from a list of multi-element tensors
 def collate(b):
     xs, ys = zip(*b)
