@@ -164,21 +164,19 @@ def _drop_decorator(i):
 
 
 class _Replace(ast.NodeTransformer):
+    """Apply one edit to the ``target``-th node in pre-order (the order of :func:`_preorder`)."""
+
     def __init__(self, target_index, apply):
         self.target, self.apply, self.index = target_index, apply, -1
-
-    def generic_visit(self, node):
-        return super().generic_visit(node)
 
     def visit(self, node):
         self.index += 1
         if self.index == self.target:
-            result = self.apply(node)
-            return result
+            return self.apply(node)
         return super().visit(node)
 
 
-def mutants(exercise: str, cell_source: str) -> list["Mutant"]:
+def mutants(exercise: str, cell_source: str) -> list[Mutant]:
     """Every distinct mutant of one solution cell (``cell_source`` with its markers)."""
     code = "\n".join(line for line in cell_source.splitlines() if not _MARKER.match(line))
     tree = ast.parse(code)
