@@ -1,7 +1,7 @@
 # exercise: Dataset
 # verdict: wrong
 # fails: test_Dataset_batches
-# hint: int() argument must be
+# hint: index both tensors with the index itself
 # why: converts the index with int(), which only works for single examples
 class Dataset:
     def __init__(self, x, y):
