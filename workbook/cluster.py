@@ -131,9 +131,9 @@ class GradingPlugin(WorkerPlugin):
         self.expected_hash, self.token, self.chosen = expected_hash, token, chosen
         self.threads_per_host = threads_per_host
 
-    def setup(self, worker):
+    async def setup(self, worker):
         self.name = str(worker.name)
-        self.problems = inspect_worker(self.root, self.expected_hash, self.token, self.chosen)
+        self.problems = await asyncio.to_thread(inspect_worker, self.root, self.expected_hash, self.token, self.chosen)
         # Notebooks graded at once on this machine, by all its workers: each kernel's share of
         # the cores (grading.kernel_threads), as with --jobs locally.
         self.jobs = self.threads_per_host.get(get_address_host(worker.address), worker.state.nthreads)
