@@ -1,7 +1,9 @@
-"""Run nbgrader's own commands on a course folder.
+"""Run nbgrader's own commands on a course folder, each in a fresh process.
 
-Each command runs in a fresh process: nbgrader's apps keep global state (traitlets
-singletons, the log), and a process per command is also what lets grading run in parallel.
+`workbook build` uses it (generate_assignment, generate_solution), and grading uses it only
+to add a missing assignment to the gradebook: nbgrader's apps keep global state (traitlets
+singletons, the log), so one command per process is the safe way to run a few of them.
+Grading itself runs in long-lived processes that drive nbgrader's API (grade_worker.py).
 """
 
 import os

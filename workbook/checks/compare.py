@@ -1,8 +1,8 @@
 """Compare a student's tensor with PyTorch's, and say precisely how they differ.
 
 Tolerances are per dtype. float32/float64 use ``torch.testing``'s defaults, which every
-correct solution in ``tests/corpus`` passes with a wide margin (measured by
-``tests/test_tolerances.py``). float16/bfloat16 use the looser bounds that PyTorch's own
+correct solution in ``tests/corpus`` passes (``tests/test_corpus.py`` grades them; the
+optimizer answers use at most about 1 % of the tolerance, measured for issue 13). float16/bfloat16 use the looser bounds that PyTorch's own
 "compute in float32, then cast" result and a natively low-precision computation both pass:
 over 2,000 seeds the correct answers used at most 50% (float16) and 66% (bfloat16) of them
 before atol was doubled to cover rows whose LogSumExp is large.

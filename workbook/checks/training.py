@@ -23,7 +23,7 @@ from .failures import CheckFailure, describe
 from .inputs import randint, randn
 
 N_IN, N_HIDDEN, N_OUT = 6, 5, 3
-DEFAULT_LR = 0.5  # Optimizer(params) without lr, as SPEC §3 fixes it
+DEFAULT_LR = 0.5  # Optimizer(params) without lr, as 02's exercise text fixes it
 
 
 # -- inputs --------------------------------------------------------------------------------
