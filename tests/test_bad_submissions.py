@@ -107,6 +107,13 @@ def _cases(ref, course, port):
     }
 
 
+def _pasted(cell):
+    """A copy of ``cell`` as Jupyter pastes it: same source and metadata, a new cell id."""
+    pasted = copy.deepcopy(cell)
+    pasted.id = f"{cell.id}-copy"
+    return pasted
+
+
 def _tamper(student, nb):
     """Edits a student could make outside the solution cells."""
     def cell(grade_id):
@@ -123,9 +130,9 @@ def _tamper(student, nb):
     elif student == "shows-scripts":
         nb.cells.append(nbformat.v4.new_markdown_cell(MARKDOWN_PAYLOAD))
     elif student == "copies-solution-cell":
-        nb.cells.insert(nb.cells.index(cell("softmax")) + 1, copy.deepcopy(cell("softmax")))
+        nb.cells.insert(nb.cells.index(cell("softmax")) + 1, _pasted(cell("softmax")))
     elif student == "copies-test-cell":
-        nb.cells.append(copy.deepcopy(cell("test_softmax_values")))
+        nb.cells.append(_pasted(cell("test_softmax_values")))
     elif student == "own-graded-cell":
         nb.cells.append(nbformat.v4.new_code_cell("print('my own check')", metadata={"nbgrader": {
             "grade": True, "solution": False, "locked": False, "points": 50, "grade_id": "my_check",

@@ -137,7 +137,9 @@ def test_check_names_every_accident_of_a_tampered_notebook(tmp_path):
     nb.cells.remove(_cell(nb, "test_logsumexp_stability"))
     _cell(nb, "test_nll_values").metadata["nbgrader"]["points"] = 50
     solution = _cell(nb, "log_softmax")
-    nb.cells.insert(nb.cells.index(solution) + 1, nbformat.from_dict(json.loads(json.dumps(solution))))
+    pasted = nbformat.from_dict(json.loads(json.dumps(solution)))
+    pasted.id = f"{solution.id}-copy"  # Jupyter gives a pasted cell a new id, and keeps its metadata
+    nb.cells.insert(nb.cells.index(solution) + 1, pasted)
     nb.metadata["kernelspec"] = {"name": "evil", "display_name": "Evil", "language": "python"}
     _cell(nb, "accuracy").source = "def accuracy(out, yb):\n    return 1 / 0\n"
     path = tmp_path / "01_cross_entropy (1).ipynb"
