@@ -33,7 +33,7 @@ def build(root, *, solutions: bool = True, db_url: str | None = None, log=print)
     if Path(root).resolve() == bundle.PACKAGE_DIR.parent:  # the course's own repository
         manifest.write(bundle.PACKAGE_DIR / "student" / manifest.MANIFEST, bundle.release_notebooks(root, assignments))
     wheel = bundle.build_wheel(root, assignments)
-    log(f"student wheel {wheel.relative_to(Path(root).resolve()) if wheel.is_relative_to(Path(root).resolve()) else wheel}")
+    log(f"student wheel {wheel}")
     return leaks.check_release(root, assignments) + check_bundle(root, assignments, wheel)
 
 
