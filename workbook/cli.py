@@ -6,9 +6,9 @@ from pathlib import Path
 
 
 def _build(args) -> int:
-    from .build import build
+    from .authoring.build import build
 
-    from .gradebook import configured_url
+    from .grading.gradebook import configured_url
 
     db_url = configured_url(args.root, args.db) if args.db else None
     problems = build(args.root, solutions=not args.no_solutions, db_url=db_url)
@@ -22,13 +22,15 @@ def _build(args) -> int:
 def _grade(args) -> int:
     import os
 
-    from . import build, gradebook, grading
+    from . import grading
+    from .authoring import build
+    from .grading import gradebook
 
     os.environ["WORKBOOK_SANDBOX"] = args.sandbox
     if args.memory_limit:
         os.environ["WORKBOOK_MEMORY_LIMIT"] = str(int(args.memory_limit * 2**30))
     if args.cluster:
-        from . import cluster
+        from .grading import cluster
 
         if args.shard or args.jobs:
             raise RuntimeError("--cluster does not take --shard or --jobs: the Dask scheduler shares the class "

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 
-from ..cell_repair import find_accidents, role
+from ..course.cell_repair import find_accidents, role
 from . import manifest
 
 NOT_DONE = "raise NotImplementedError"

@@ -10,7 +10,7 @@ import hashlib
 import json
 from importlib import resources
 
-from ..cell_repair import role
+from ..course.cell_repair import role
 
 MANIFEST = "course.json"
 

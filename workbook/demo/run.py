@@ -13,7 +13,10 @@ from pathlib import Path
 
 import nbformat
 
-from . import audit, build, corpus, gradebook, grading, notebooks, report, sandbox
+from workbook import audit, grading, report
+from workbook.authoring import build, notebooks
+from workbook.grading import gradebook, sandbox
+from . import corpus
 
 MISTAKE_STUDENTS = ("cleo", "dev", "eli")
 

@@ -33,7 +33,7 @@ DEFAULT_MEMORY_LIMIT = 6 * 2**30
 DEFAULT_PROCESS_LIMIT = 256       # processes and threads per kernel; a kernel itself uses about 20
 DEFAULT_TMP_LIMIT = 512 * 2**20   # bytes of the sandbox's /tmp (RAM)
 SANDBOX_UID = 1000                # the kernel's user inside its namespace: anyone but root
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the workbook package
 INSTALL_HINT = ("install bubblewrap (Debian/Ubuntu: `apt-get install bubblewrap`; Fedora: `dnf install "
                 "bubblewrap`); on macOS or Windows, grade on a Linux machine or in a Linux container")
 HOW_TO_GET_IT = (INSTALL_HINT + ". To grade without a sandbox anyway, knowing that student code can then read "
@@ -138,7 +138,7 @@ def limited_command(cmd: list[str], *, processes: bool) -> list[str]:
     caps = ["--memory", str(memory_limit())]
     if processes:
         caps += ["--processes", str(process_limit())]
-    return [sys.executable, "-m", "workbook.limits", *caps, "--", *cmd]
+    return [sys.executable, "-m", "workbook.grading.limits", *caps, "--", *cmd]
 
 
 def _pids_hierarchy() -> Path | None:
@@ -240,7 +240,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         remove_cgroup(self._cgroup)  # a restarted kernel gets a new one
         self._cgroup = make_pids_cgroup(process_limit())
         if self._cgroup is not None:  # joined before bwrap starts, so everything inside inherits it
-            cmd = [sys.executable, "-m", "workbook.limits", "--cgroup", str(self._cgroup), "--", *cmd]
+            cmd = [sys.executable, "-m", "workbook.grading.limits", "--cgroup", str(self._cgroup), "--", *cmd]
         return cmd
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 
-from .nbgrader_cli import put_environment_tools_on_path
+from .nbgrader_bridge import put_environment_tools_on_path
 
 put_environment_tools_on_path()  # nbgrader's Gradebook runs `alembic` through PATH
 

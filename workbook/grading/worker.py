@@ -21,7 +21,7 @@ import threading
 import time
 from pathlib import Path
 
-from .cell_repair import LOG_MARK
+from workbook.course.cell_repair import LOG_MARK
 
 FAILED_MARKER = "There was an error processing"  # nbgrader's words when a notebook was not graded
 
@@ -96,7 +96,7 @@ class GradeWorker:
     def _start(self):
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "a" if self.started else "w") as log:  # a run's first start begins it anew
-            self.proc = subprocess.Popen([sys.executable, "-m", "workbook.grade_worker", *self.argv],
+            self.proc = subprocess.Popen([sys.executable, "-m", "workbook.grading.worker", *self.argv],
                                          cwd=self.root, env=self.env, stdin=subprocess.PIPE,
                                          stdout=subprocess.PIPE, stderr=log, text=True, bufsize=1,
                                          start_new_session=True)  # its kernels die with it: see kill()

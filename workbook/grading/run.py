@@ -1,7 +1,7 @@
 """`workbook grade`: autograde every submission, in parallel, and never lose a grade.
 
 nbgrader does the grading. This module decides what to grade and how: --jobs long-lived
-grading processes (grade_worker.py) side by side, a fresh kernel per submission, so that
+grading processes (worker.py) side by side, a fresh kernel per submission, so that
 submissions grade in parallel and a crash stays contained;
 submissions checked before nbgrader sees them (not JSON, missing notebook) so the message
 is clear; transient failures (a locked SQLite gradebook, a kernel that did not start)
@@ -25,8 +25,9 @@ from pathlib import Path
 import nbformat
 from tqdm import tqdm
 
-from . import gradebook, nbgrader_cli, sandbox
-from .grade_worker import GradeWorker
+from . import gradebook, sandbox
+from . import nbgrader_bridge
+from .worker import GradeWorker
 
 TRANSIENT = ("database is locked", "Address already in use", "Kernel died before replying",
              "Kernel didn't respond", "Timeout waiting for kernel",
@@ -155,7 +156,7 @@ def precheck(sub: Submission) -> str | None:
 
 
 def _nbgrader(args, root: Path, db_url: str):
-    return nbgrader_cli.run([*args, f"--CourseDirectory.db_url={db_url}"], root, check=False,
+    return nbgrader_bridge.run([*args, f"--CourseDirectory.db_url={db_url}"], root, check=False,
                             env={"WORKBOOK_HIDE": str(root)})
 
 
@@ -176,7 +177,7 @@ def start_worker(root: Path, db_url: str, cell_timeout: int | None, number, jobs
     if cell_timeout:
         argv.append(f"--Execute.timeout={cell_timeout}")
     threads = kernel_threads(jobs)
-    env = {**nbgrader_cli.environment(), "WORKBOOK_HIDE": str(root), "OMP_NUM_THREADS": threads,
+    env = {**nbgrader_bridge.environment(), "WORKBOOK_HIDE": str(root), "OMP_NUM_THREADS": threads,
            "MKL_NUM_THREADS": threads}
     # Named by machine and shard too: shards, on one machine or several, share the course folder.
     share = f"-shard{shard[0]}of{shard[1]}" if shard else ""

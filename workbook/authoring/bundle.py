@@ -17,12 +17,13 @@ import zipfile
 from importlib import metadata
 from pathlib import Path
 
-from . import __version__, notebooks
-from .student import manifest
+from workbook import __version__
+from . import notebooks
+from workbook.student import manifest
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the workbook package
 # What the notebooks' kernels and `workbook check` import, relative to the package folder.
-STUDENT_PARTS = ("__init__.py", "cell_repair.py", "checks", "data", "student")
+STUDENT_PARTS = ("__init__.py", "course", "checks", "data", "student")
 DATA_SUFFIXES = {".py", ".npz", ".md", ".json"}
 FIXED_TIME = "315532800"  # 1980-01-01, the earliest a zip file can say: no build time in the wheel
 

@@ -3,8 +3,9 @@ leak checks of everything students receive."""
 
 from pathlib import Path
 
-from . import answer_copies, bundle, leaks, nbgrader_cli, notebooks
-from .student import manifest
+from workbook.grading import nbgrader_bridge
+from . import answer_copies, bundle, leaks, notebooks
+from workbook.student import manifest
 
 
 def assignments_in(root) -> list[str]:
@@ -26,10 +27,10 @@ def build(root, *, solutions: bool = True, db_url: str | None = None, log=print)
     db = [f"--CourseDirectory.db_url={db_url}"] if db_url else []
     for assignment in assignments:
         log(f"release   {assignment}")
-        nbgrader_cli.run(["generate_assignment", assignment, "--force", *db], root)
+        nbgrader_bridge.run(["generate_assignment", assignment, "--force", *db], root)
         if solutions:
             log(f"solutions {assignment} (executes the notebook)")
-            nbgrader_cli.run(["generate_solution", assignment, "--force"], root)
+            nbgrader_bridge.run(["generate_solution", assignment, "--force"], root)
     if Path(root).resolve() == bundle.PACKAGE_DIR.parent:  # the course's own repository
         manifest.write(bundle.PACKAGE_DIR / "student" / manifest.MANIFEST, bundle.release_notebooks(root, assignments))
     wheel = bundle.build_wheel(root, assignments)

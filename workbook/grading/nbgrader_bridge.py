@@ -3,7 +3,7 @@
 `workbook build` uses it (generate_assignment, generate_solution), and grading uses it only
 to add a missing assignment to the gradebook: nbgrader's apps keep global state (traitlets
 singletons, the log), so one command per process is the safe way to run a few of them.
-Grading itself runs in long-lived processes that drive nbgrader's API (grade_worker.py).
+Grading itself runs in long-lived processes that drive nbgrader's API (worker.py).
 """
 
 import os

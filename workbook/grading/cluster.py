@@ -8,13 +8,13 @@ only adds what grading needs on top of it:
 - preconditions, checked before any grading: a PostgreSQL gradebook (SQLite is one file on
   one machine), and every worker started in the course folder, seeing the same folder (not
   a copy) with the same nbgrader_config.py, with a working sandbox unless `--sandbox off`;
-- a worker plugin that keeps long-lived grading processes on each worker (grade_worker.py,
+- a worker plugin that keeps long-lived grading processes on each worker (worker.py,
   one per worker thread), as a local run keeps one per job;
 - one task per submission, graded by `grading.grade_one` exactly as locally; a task that
   fails for a reason that is not the student's (a worker lost, the database unreachable)
   is run again by Dask, elsewhere if need be.
 
-The progress bar, summary, grade table, grades.csv and exit status come from grading.py,
+The progress bar, summary, grade table, grades.csv and exit status come from run.py,
 as in a local run.
 """
 
@@ -31,7 +31,8 @@ from pathlib import Path
 from distributed import Client, WorkerPlugin, as_completed, get_worker
 from distributed.comm import get_address_host
 
-from . import gradebook, grading, sandbox
+from . import gradebook, sandbox
+from . import run as grading
 
 RETRIES = 2  # Dask runs a task again this often when it raises (a worker lost is retried apart)
 CONNECT_TIMEOUT_S = 30

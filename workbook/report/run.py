@@ -25,8 +25,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from . import gradebook, grading, notebooks
-from .checks.equivalents import EXERCISES
+from workbook import grading
+from workbook.authoring import notebooks
+from workbook.grading import gradebook
+from workbook.checks.equivalents import EXERCISES
 
 REPORTS = "reports"
 
@@ -261,7 +263,7 @@ def _read_graded(path: Path):
 
 
 def _audit_findings(root) -> list[tuple[str, str, str]]:
-    from .audit import audit
+    from workbook.audit import audit
 
     try:
         findings, _ = audit(root)

@@ -19,7 +19,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import ClearHiddenTests, Execute, NbGraderPreprocessor
 from traitlets import Any, Bool, Integer, List, Unicode
 
-from . import cell_repair
+from workbook.course import cell_repair
 from .sandbox import SandboxedKernelManager, process_limit
 
 

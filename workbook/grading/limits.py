@@ -1,4 +1,4 @@
-"""Start a program with resource caps: ``python -m workbook.limits [caps] -- cmd ...``.
+"""Start a program with resource caps: ``python -m workbook.grading.limits [caps] -- cmd ...``.
 
 The grader launches each student kernel through this, so that a submission that asks for
 far too much fails in its own cell instead of taking the machine down:
@@ -22,10 +22,10 @@ import sys
 
 def main(argv: list[str]) -> None:
     if "--" not in argv or argv.index("--") == len(argv) - 1:
-        raise SystemExit("usage: python -m workbook.limits [--memory BYTES] [--processes N] [--cgroup DIR] "
+        raise SystemExit("usage: python -m workbook.grading.limits [--memory BYTES] [--processes N] [--cgroup DIR] "
                          "-- command [args...]")
     split = argv.index("--")
-    parser = argparse.ArgumentParser(prog="workbook.limits")
+    parser = argparse.ArgumentParser(prog="workbook.grading.limits")
     parser.add_argument("--memory", type=int, default=0)
     parser.add_argument("--processes", type=int, default=0)
     parser.add_argument("--cgroup", default=None)

@@ -22,8 +22,8 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import notebooks
-from .checks.exercise import FORBIDDEN, REPLACES
+from workbook.authoring import notebooks
+from workbook.checks.exercise import FORBIDDEN, REPLACES
 
 # -- what each exercise may not call -----------------------------------------------------------
 
@@ -65,7 +65,7 @@ class Rule:
 
 
 def _rules() -> dict[str, Rule]:
-    from .checks import exercise
+    from workbook.checks import exercise
 
     functions = getattr(exercise, "FORBIDDEN_FUNCTIONS", {})  # Python-level ones (F.cross_entropy)
     rules = {name: Rule(REPLACES.get(name, name), attributes=frozenset().union(
@@ -262,7 +262,7 @@ def _call_name(node: ast.Call, aliases) -> str | None:
 def _checker_modules() -> frozenset[str]:
     import pkgutil
 
-    from . import checks
+    from workbook import checks
 
     return frozenset(m.name for m in pkgutil.iter_modules(checks.__path__))
 
