@@ -27,7 +27,7 @@ c.IgnorePattern.pattern = r"\w*Warning\b"
 # not break their feedback.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "workbook.preprocessors.ClearHiddenTestCells",
+    "workbook.grading.preprocessors.ClearHiddenTestCells",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 
@@ -36,10 +36,10 @@ c.LimitOutput.max_lines = 200
 c.LimitOutput.max_traceback = 40
 
 # Before nbgrader checks a submission's metadata, copied graded cells (and graded cells the
-# assignment does not have) become plain cells, by documented rules (workbook/cell_repair.py),
+# assignment does not have) become plain cells, by documented rules (workbook/course/cell_repair.py),
 # instead of failing the whole notebook. nbgrader's own steps follow, unchanged.
 c.Autograde.sanitize_preprocessors = [
-    "workbook.preprocessors.RepairCopiedCells",
+    "workbook.grading.preprocessors.RepairCopiedCells",
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
@@ -47,16 +47,16 @@ c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 
-# Autograding, hardened (workbook/preprocessors.py): each kernel runs sandboxed and
+# Autograding, hardened (workbook/grading/preprocessors.py): each kernel runs sandboxed and
 # memory-limited and is replaced when it dies, outputs are cut by size as well as lines, and
 # nothing a student wrote or displayed can run in a browser (formgrader, feedback).
 c.Autograde.autograde_preprocessors = [
-    "workbook.preprocessors.ResilientExecute",
+    "workbook.grading.preprocessors.ResilientExecute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
-    "workbook.preprocessors.LimitOutputSize",
-    "workbook.preprocessors.SanitizeStudentHTML",
+    "workbook.grading.preprocessors.LimitOutputSize",
+    "workbook.grading.preprocessors.SanitizeStudentHTML",
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",

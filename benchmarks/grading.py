@@ -38,7 +38,9 @@ from nbclient import NotebookClient
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from workbook import build, demo, grading, nbgrader_cli  # noqa: E402
+from workbook.authoring import build
+from workbook import demo, grading
+from workbook.grading import nbgrader_bridge  # noqa: E402
 
 
 def make_course(folder: Path, students: int, db_url: str | None = None) -> tuple[Path, int]:
@@ -72,7 +74,7 @@ def floor_seconds(code: str, repeats: int = 3) -> float:
     ``repeats`` runs after a warm-up run (the first kernel of a session reads cold files)."""
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
     env_before = dict(os.environ)
-    os.environ.update(nbgrader_cli.environment())
+    os.environ.update(nbgrader_bridge.environment())
     try:
         times = []
         for _ in range(repeats + 1):
@@ -94,7 +96,7 @@ def plain_nbgrader(course: Path) -> float:
         config.write(f"\nc.Autograde.autograde_preprocessors = {stock!r}\n")
     started = time.monotonic()
     for assignment in build.assignments_in(course):
-        nbgrader_cli.run(["autograde", assignment, "--force"], course)
+        nbgrader_bridge.run(["autograde", assignment, "--force"], course)
     return time.monotonic() - started
 
 
@@ -113,8 +115,8 @@ def cluster_comparison(scratch: Path, args) -> str:
     import postgres
     from dask_cluster import cluster
 
-    from workbook import cluster as dask_grading
-    from workbook import gradebook
+    from workbook.grading import cluster as dask_grading
+    from workbook.grading import gradebook
 
     with postgres.server() as url:
         url = gradebook.configured_url(".", url)

@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(1, str(REPO))
 
-from workbook import notebooks  # noqa: E402
+from workbook.authoring import notebooks  # noqa: E402
 
 SOURCE = REPO / "source" / "04_data_loading" / "04_data_loading.ipynb"
 PIPELINE = ("Dataset", "Sampler", "BatchSampler", "collate", "DataLoader")

@@ -6,7 +6,8 @@ import nbformat
 from conftest import ROOT, WRITTEN, source_notebook
 
 import inprocess
-from workbook import build, corpus, notebooks
+from workbook.authoring import build, notebooks
+from workbook.demo import corpus
 
 PER_ASSIGNMENT = 10  # four assignments: a class of 40 submissions
 

@@ -6,7 +6,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/inprocess.py
 
-from workbook import ASSIGNMENTS, notebooks  # noqa: E402
+from workbook.authoring import notebooks
+from workbook import ASSIGNMENTS  # noqa: E402
 
 # The points of every exercise, as the course's design fixes them (100 in all).
 SPEC_POINTS = {

@@ -9,7 +9,7 @@ is exercised separately (tests/test_nbgrader_pipeline.py).
 import linecache
 from dataclasses import dataclass, field
 
-from workbook import notebooks
+from workbook.authoring import notebooks
 
 _cell_counter = 0
 

@@ -5,7 +5,9 @@ import nbformat
 import pytest
 from conftest import ROOT, WRITTEN, release_notebook, source_notebook
 
-from workbook import audit, corpus, notebooks
+from workbook import audit
+from workbook.demo import corpus
+from workbook.authoring import notebooks
 
 FIRST = "01_cross_entropy"
 

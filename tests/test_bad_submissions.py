@@ -23,7 +23,9 @@ from conftest import ROOT, source_notebook
 from nbconvert import HTMLExporter
 from test_sanitize import HTML_PAYLOAD, JS_PAYLOAD, MARKDOWN_PAYLOAD, PNG, SVG_PAYLOAD, executable_content
 
-from workbook import build, gradebook, grading, notebooks, sandbox
+from workbook.authoring import build, notebooks
+from workbook.grading import gradebook, sandbox
+from workbook import grading
 
 pytestmark = pytest.mark.nbgrader
 

@@ -1,4 +1,4 @@
-"""Copied graded cells (workbook/cell_repair.py): which copy stays graded, which become plain.
+"""Copied graded cells (workbook/course/cell_repair.py): which copy stays graded, which become plain.
 
 nbgrader's own steps reject these notebooks (its metadata validation fails after its
 DeduplicateIds), which is why the repair exists; the end-to-end grading of each accident
@@ -14,7 +14,8 @@ from nbformat.v4 import new_code_cell
 from nbgrader.nbgraderformat import MetadataValidator, SchemaTooOldError, ValidationError
 from nbgrader.preprocessors import DeduplicateIds
 
-from workbook import cell_repair, notebooks
+from workbook.course import cell_repair
+from workbook.authoring import notebooks
 
 A = "01_cross_entropy"
 

@@ -19,8 +19,9 @@ from conftest import ROOT, WRITTEN
 from dask_cluster import cluster, cmdline, descendants, wait_for
 
 import postgres
-from workbook import cli, gradebook, grading, nbgrader_cli, sandbox
-from workbook import cluster as dask_grading
+from workbook.grading import gradebook, nbgrader_bridge, sandbox
+from workbook import grading, cli
+from workbook.grading import cluster as dask_grading
 
 pytestmark = pytest.mark.nbgrader
 
@@ -125,7 +126,7 @@ def small_class_on_cluster(tmp_path_factory):
         course = tmp_path / "course"  # one assignment is enough here: build only that one
         shutil.copytree(ROOT / "source" / WRITTEN[0], course / "source" / WRITTEN[0])
         shutil.copy(ROOT / "nbgrader_config.py", course)
-        nbgrader_cli.run(["generate_assignment", WRITTEN[0], f"--CourseDirectory.db_url={url}"], course)
+        nbgrader_bridge.run(["generate_assignment", WRITTEN[0], f"--CourseDirectory.db_url={url}"], course)
         classes = {WRITTEN[0]: sample_class(WRITTEN[0], size=8)}
         hand_in(course, classes)
         with cluster(tmp_path / "dask", {"good-1": course, "victim": course}) as running:

@@ -11,7 +11,8 @@ import pytest
 from conftest import ROOT, SPEC_POINTS, WRITTEN, release_notebook, source_notebook
 
 import inprocess
-from workbook import corpus, notebooks
+from workbook.demo import corpus
+from workbook.authoring import notebooks
 
 # The fewest wrong answers per exercise that the issues ask for.
 MIN_WRONG = {"01_cross_entropy": 5, "02_training_loop": 6, "03_modules": 4, "04_data_loading": 4}

@@ -2,7 +2,7 @@
 
 from nbgrader.api import Gradebook
 
-from workbook import gradebook
+from workbook.grading import gradebook
 
 
 def _students(url):

@@ -11,13 +11,14 @@ import nbformat
 import pytest
 from conftest import release_notebook
 
-from workbook import grading, sandbox
+from workbook import grading
+from workbook.grading import sandbox
 
 A = "01_cross_entropy"
 
 
 class StandIn:
-    """Answers like grade_worker.GradeWorker.grade, without nbgrader."""
+    """Answers like grading.worker.GradeWorker.grade, without nbgrader."""
 
     def __init__(self, **answer):
         self.answer = {"ok": True, "log": "", "error": "", "feedback": "", "notes": [], **answer}
@@ -45,7 +46,7 @@ def _collect(sub, problem, feedback, course) -> grading.GradeRun:
     run = grading.GradeRun(logs=course / grading.LOG_FOLDER, sandboxed=True)
     results = queue.SimpleQueue()
     results.put((sub, problem, feedback))
-    grading._collect([sub], results, run, progress=False)
+    grading.run._collect([sub], results, run, progress=False)
     return run
 
 

@@ -20,7 +20,7 @@ from conftest import ROOT, SPEC_POINTS, WRITTEN, source_notebook
 
 import inprocess
 import mutants
-from workbook import notebooks
+from workbook.authoring import notebooks
 
 EQUIVALENTS_FILE = ROOT / "tests" / "mutation_equivalents.txt"
 TIMEOUT_S = 30  # a mutant that loops forever fails the cell it hangs in, as nbgrader's timeout does

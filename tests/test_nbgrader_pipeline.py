@@ -19,7 +19,9 @@ import pytest
 from classes import all_classes, expected_cell_scores, hand_in, make_course
 from conftest import SPEC_POINTS, WRITTEN, source_notebook
 
-from workbook import gradebook, grading, leaks
+from workbook.grading import gradebook
+from workbook import grading
+from workbook.authoring import leaks
 
 pytestmark = pytest.mark.nbgrader
 
@@ -175,7 +177,7 @@ def _grading_processes(course: Path) -> list[int]:
     groups = []
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
         try:
-            if b"workbook.grade_worker" in cmdline.read_bytes() and Path(cmdline.parent / "cwd").resolve() == course:
+            if b"workbook.grading.worker" in cmdline.read_bytes() and Path(cmdline.parent / "cwd").resolve() == course:
                 groups.append(os.getpgid(int(cmdline.parent.name)))
         except (OSError, ProcessLookupError):
             continue

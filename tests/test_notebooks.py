@@ -7,7 +7,8 @@ import nbformat
 import pytest
 from conftest import ROOT, SPEC_POINTS, WRITTEN, release_notebook, source_notebook
 
-from workbook import leaks, nbgrader_cli, notebooks
+from workbook.authoring import leaks, notebooks
+from workbook.grading import nbgrader_bridge
 
 
 @pytest.mark.parametrize("assignment", WRITTEN)
@@ -70,7 +71,7 @@ def regenerated_release(tmp_path_factory):
     shutil.copy(ROOT / "nbgrader_config.py", course)
     shutil.copytree(ROOT / "source", course / "source")
     for assignment in WRITTEN:
-        nbgrader_cli.run(["generate_assignment", assignment, "--force"], course)
+        nbgrader_bridge.run(["generate_assignment", assignment, "--force"], course)
     return course / "release"
 
 

@@ -12,7 +12,8 @@ import pytest
 from classes import all_classes, expected_cell_scores, hand_in, make_course
 
 import postgres
-from workbook import gradebook, grading
+from workbook.grading import gradebook
+from workbook import grading
 
 pytestmark = pytest.mark.nbgrader
 

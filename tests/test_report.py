@@ -15,7 +15,9 @@ import numpy as np
 import pytest
 from conftest import ROOT
 
-from workbook import build, corpus, grading, notebooks, report
+from workbook.authoring import build, notebooks
+from workbook.demo import corpus
+from workbook import grading, report
 from workbook.report import ClassData, Message, CellResult, failure_message
 
 ASSIGNMENT = "01_cross_entropy"

@@ -13,7 +13,9 @@ import nbformat
 import pytest
 from conftest import ROOT, source_notebook
 
-from workbook import build, demo, grading, notebooks, sandbox
+from workbook.authoring import build, notebooks
+from workbook import demo, grading
+from workbook.grading import sandbox
 
 A = "01_cross_entropy"
 

@@ -13,7 +13,7 @@ from nbconvert import HTMLExporter
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from nbgrader.preprocessors import ClearHiddenTests
 
-from workbook.preprocessors import ClearHiddenTestCells, SanitizeStudentHTML
+from workbook.grading.preprocessors import ClearHiddenTestCells, SanitizeStudentHTML
 
 PNG = base64.b64encode(bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"

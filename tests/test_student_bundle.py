@@ -11,11 +11,11 @@ import nbformat
 import pytest
 from conftest import ROOT, SPEC_POINTS, WRITTEN, release_notebook, source_notebook
 
-from workbook import answer_copies, build, bundle, notebooks
+from workbook.authoring import answer_copies, build, bundle, notebooks
 from workbook.student import manifest
 
 WHEEL = ROOT / "release" / bundle.wheel_name()
-ALLOWED = re.compile(r"^workbook/(__init__\.py|cell_repair\.py|checks/\w+\.py|data/(\w+\.py|mnist_5k\.npz|README\.md)"
+ALLOWED = re.compile(r"^workbook/(__init__\.py|course/\w+\.py|checks/\w+\.py|data/(\w+\.py|mnist_5k\.npz|README\.md)"
                      r"|student/(\w+\.py|course\.json))$|^workbook-[\d.]+\.dist-info/(METADATA|WHEEL|RECORD|"
                      r"entry_points\.txt|top_level\.txt)$")
 INSTRUCTOR_ONLY = ("nbgrader", "sqlalchemy", "psycopg", "dask", "nbconvert", "pytest")
@@ -35,7 +35,7 @@ def test_wheel_holds_only_the_students_part(fresh_wheel):
     names = zipfile.ZipFile(fresh_wheel).namelist()
     assert [n for n in names if not ALLOWED.match(n)] == []
     for needed in ("workbook/checks/__init__.py", "workbook/data/mnist_5k.npz", "workbook/data/README.md",
-                   "workbook/student/check.py", "workbook/student/course.json", "workbook/cell_repair.py"):
+                   "workbook/student/check.py", "workbook/student/course.json", "workbook/course/cell_repair.py"):
         assert needed in names
     requires = [line.split(":", 1)[1].strip().lower() for line in _metadata(fresh_wheel).splitlines()
                 if line.startswith("Requires-Dist:")]

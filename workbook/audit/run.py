@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbook.authoring import notebooks
+from workbook.course import folders
 from workbook.checks.exercise import FORBIDDEN, REPLACES
 
 # -- what each exercise may not call -----------------------------------------------------------
@@ -563,14 +564,7 @@ def _solution_cells(nb) -> list[str]:
 
 def submitted_notebooks(root) -> list[tuple[str, str, Path]]:
     """(student, assignment, path) of every submitted notebook, sorted."""
-    found = []
-    for student_dir in sorted((Path(root) / "submitted").glob("*")):
-        if not student_dir.is_dir():
-            continue
-        for assignment_dir in sorted(p for p in student_dir.iterdir() if p.is_dir()):
-            for path in sorted(assignment_dir.glob("*.ipynb")):
-                found.append((student_dir.name, assignment_dir.name, path))
-    return found
+    return [(h.student, h.assignment, path) for h in folders.submissions(root) for path in h.notebooks()]
 
 
 def audit(root) -> tuple[list[Finding], int]:

@@ -21,7 +21,7 @@ import torch
 
 from . import equivalents, forbidden
 from .compare import assert_close, describe_inputs
-from .failures import CheckFailure
+from .failures import CheckFailure, Failure
 from .inputs import randn
 from .integrity import verify_integrity
 
@@ -140,6 +140,10 @@ class exercise:
     def assert_close(self, actual, expected, what: str, inputs=(), **kwargs):
         assert_close(actual, expected, name=self.name, what=what,
                      inputs=describe_inputs(*inputs), **kwargs)
+
+    def fail(self, what: str, problem: str, *, inputs: str = "", hint: str = ""):
+        """Raise this exercise's ``CheckFailure`` with these parts (see workbook/course/failures.py)."""
+        raise CheckFailure(Failure(self.name, problem, what, inputs=inputs, hint=hint or ""))
 
     def check(self, condition: bool, message: str):
         if not condition:

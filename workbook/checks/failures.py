@@ -6,8 +6,20 @@ returns instead of a traceback. That keeps the source of hidden tests out of the
 """
 
 
+from workbook.course.failures import Failure, parse
+
+
 class CheckFailure(AssertionError):
-    """A failed check: the message names the exercise, the property and what differed."""
+    """A failed check. ``failure`` holds its parts (``workbook.course.failures.Failure``);
+    the message is their rendering, the text students and the report read."""
+
+    def __init__(self, failure: "Failure | str"):
+        if isinstance(failure, str):  # a message written whole: keep it as written, parts read from it
+            text, failure = failure, parse(failure)
+        else:
+            text = failure.render()
+        self.failure = failure
+        super().__init__(text)
 
     def _render_traceback_(self):
         return [f"{type(self).__name__}: {line}" if i == 0 else line

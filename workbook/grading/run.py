@@ -25,6 +25,8 @@ from pathlib import Path
 import nbformat
 from tqdm import tqdm
 
+from workbook.course import folders
+
 from . import gradebook, sandbox
 from . import nbgrader_bridge
 from .worker import GradeWorker
@@ -89,14 +91,8 @@ def in_shard(student: str, shard: tuple[int, int] | None) -> bool:
 
 def find_submissions(root, shard=None, assignments=None) -> list[Submission]:
     """``submitted/<student>/<assignment>/`` folders, sorted, restricted to the shard."""
-    found = []
-    for student_dir in sorted(p for p in (Path(root) / "submitted").glob("*") if p.is_dir()):
-        if not in_shard(student_dir.name, shard):
-            continue
-        for folder in sorted(p for p in student_dir.iterdir() if p.is_dir()):
-            if assignments is None or folder.name in assignments:
-                found.append(Submission(student_dir.name, folder.name, folder))
-    return found
+    return [Submission(h.student, h.assignment, h.folder) for h in folders.submissions(root)
+            if in_shard(h.student, shard) and (assignments is None or h.assignment in assignments)]
 
 
 def renamed_copies(sub: Submission) -> list[Path]:

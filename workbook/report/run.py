@@ -27,6 +27,7 @@ from pathlib import Path
 
 from workbook import grading
 from workbook.authoring import notebooks
+from workbook.course import folders
 from workbook.grading import gradebook
 from workbook.checks.equivalents import EXERCISES
 
@@ -196,13 +197,9 @@ def collect(root, db_url: str | None = None) -> ClassData:
         exercise_points[assignment] = list(points.items())
 
     graded_pairs = {(st, a) for st, per in totals.items() for a in per}
-    submitted = root / "submitted"
-    if submitted.is_dir():
-        for student_dir in sorted(p for p in submitted.iterdir() if p.is_dir()):
-            for assignment_dir in sorted(p for p in student_dir.iterdir() if p.is_dir()):
-                if (student_dir.name, assignment_dir.name) not in graded_pairs:
-                    look.append((student_dir.name, assignment_dir.name,
-                                 "submitted but not in the gradebook: grading failed or has not run"))
+    look += [(h.student, h.assignment, "submitted but not in the gradebook: grading failed or has not run")
+             for h in folders.submissions(root) if (h.student, h.assignment) not in graded_pairs]
+    if (root / folders.SUBMITTED).is_dir():
         look += _audit_findings(root)
     look += grading.grading_notes(root)  # graded without the sandbox; cells repaired, notebook renamed
 
