@@ -99,7 +99,7 @@ class exercise:
             return False
         if issubclass(exc_type, CheckFailure) or not issubclass(exc_type, (Exception, SystemExit)):
             return False
-        raise CheckFailure(self._explain(exc, tb)) from None
+        raise self.explain(exc) from None
 
     def _restore(self, saved):
         for k, v in saved.items():
@@ -196,21 +196,41 @@ class exercise:
                               "from autograd (.detach(), .data, torch.no_grad()) is missing from it")
 
     # -- messages ----------------------------------------------------------------------
-    def _explain(self, exc, tb) -> str:
-        if isinstance(exc, NotImplementedError):
-            return (f"{self.name}: not implemented yet (your code raised NotImplementedError"
-                    + (f": {exc}" if str(exc) else "") + ")")
-        if isinstance(exc, SystemExit):
-            return f"{self.name}: your code called sys.exit() or exit(), which stops the checks"
-        if isinstance(exc, NameError):
-            return (f"{self.name}: {exc}. Run the cell that defines it first, and keep the names "
-                    "the exercise asks for.")
-        hint = next((h for kind, text, h in KNOWN_ERRORS if isinstance(exc, kind) and text in str(exc)), None)
-        return (f"{self.name}: your code raised {type(exc).__name__}: {exc}" + self._where(tb)
-                + (f"\n  hint: {hint}" if hint else ""))
+    def explain(self, exc: BaseException, *, what: str = "", hint: str | None = None) -> CheckFailure:
+        """The failure that reports ``exc``, an error raised by student code: what it raised, on
+        which line of the student's code, and a hint: ``hint``, the cause the caller expects, or
+        else the one PyTorch's own message makes certain (``KNOWN_ERRORS``).
 
-    def _where(self, tb) -> str:
-        """The innermost line of student code in the traceback (never a hidden test's line)."""
+        The one way an error in student code becomes a message; raise what it returns.
+        """
+        if isinstance(exc, NotImplementedError):
+            return CheckFailure(Failure(self.name, "not implemented yet (your code raised NotImplementedError"
+                                        + (f": {exc}" if str(exc) else "") + ")"))
+        if isinstance(exc, SystemExit):
+            return CheckFailure(Failure(self.name, "your code called sys.exit() or exit(), which stops the checks"))
+        if isinstance(exc, NameError):
+            return CheckFailure(Failure(self.name, f"{exc}. Run the cell that defines it first, and keep the "
+                                        "names the exercise asks for."))
+        certain = next((h for kind, text, h in KNOWN_ERRORS if isinstance(exc, kind) and text in str(exc)), None)
+        raised = f"your code raised {type(exc).__name__}"
+        what, problem = (what, f"{raised}: {exc}") if what else (raised, str(exc))
+        return CheckFailure(Failure(self.name, problem, what, code=self.student_line(exc.__traceback__),
+                                    hint=hint or certain or ""))
+
+    @contextlib.contextmanager
+    def hinted(self, what: str, hint: str | None = None):
+        """A block of student code whose errors are reported with ``what`` and ``hint``
+        (``explain``). Failures of checks, and NotImplementedError, pass through unchanged."""
+        try:
+            yield
+        except (CheckFailure, NotImplementedError):
+            raise
+        except Exception as error:
+            raise self.explain(error, what=what, hint=hint) from None
+
+    def student_line(self, tb) -> str:
+        """``in <function>: <line>``, the innermost line of student code in the traceback (never
+        a hidden test's line); "" when the traceback holds none."""
         line = ""
         while tb is not None:
             code = tb.tb_frame.f_code
@@ -218,7 +238,7 @@ class exercise:
             if code is not self._test_code and not path.startswith((_PACKAGE_DIR, _TORCH_DIR)):
                 text = linecache.getline(code.co_filename, tb.tb_lineno).strip()
                 if text:
-                    line = f"\n  in your code, in {code.co_name}: {text}"
+                    line = f"in {code.co_name}: {text}"
             tb = tb.tb_next
         return line
 

@@ -129,8 +129,7 @@ def _run(ex, what: str, fn, *args, none_hint=None, other_hint=None, **kwargs):
         hint = _known_error_hint(exc, none_hint) or other_hint
         if hint is None or watch.created:
             raise
-        raise CheckFailure(f"{ex.name}: {what}: your code raised {type(exc).__name__}: {exc}"
-                           + ex._where(exc.__traceback__) + f"\n  hint: {hint}") from None
+        raise ex.explain(exc, what=what, hint=hint) from None
     finally:
         if watch.created:
             advice = ("update the parameters yourself under torch.no_grad()" if ex.name == "fit_sgd"
