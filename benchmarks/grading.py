@@ -38,8 +38,8 @@ from nbclient import NotebookClient
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from workbook.authoring import build
-from workbook import demo, grading
+from workbook.authoring import build  # noqa: E402
+from workbook import demo, grading  # noqa: E402
 from workbook.grading import nbgrader_bridge  # noqa: E402
 
 

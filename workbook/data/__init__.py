@@ -1,4 +1,9 @@
-"""MNIST for the course: the bundled 5,000-digit sample, or full MNIST when present."""
+"""MNIST for the course: the bundled 5,000-digit sample, or full MNIST when present.
+
+Runs in the student's kernel (the notebooks call ``load_mnist``) and in ``workbook data
+download``; ships in the student wheel. May import torch, numpy, tqdm and the standard library;
+nothing else from ``workbook``.
+"""
 
 from .download import DEFAULT_URL, DownloadError, download_mnist
 from .locations import find_full_mnist

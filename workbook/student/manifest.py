@@ -11,6 +11,7 @@ import json
 from importlib import resources
 
 from ..course.cell_repair import role
+from ..course.table import exercise_of
 
 MANIFEST = "course.json"
 
@@ -19,12 +20,6 @@ def source_hash(source: str) -> str:
     """A read-only cell's fingerprint; trailing spaces on a line don't count as an edit."""
     text = "\n".join(line.rstrip() for line in source.strip().splitlines())
     return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def exercise_of(test_id: str, exercises) -> str | None:
-    """The exercise a test cell checks: the longest name with ``test_<name>`` as prefix."""
-    matches = [e for e in exercises if test_id == f"test_{e}" or test_id.startswith(f"test_{e}_")]
-    return max(matches, key=len) if matches else None
 
 
 def describe_release(nb) -> dict:
