@@ -11,7 +11,7 @@ from .compare import TOLERANCES, assert_close, describe_inputs
 from .devices import DEVICES, available_devices, grading
 from .equivalents import EQUIVALENTS, EXERCISES, bindings_for
 from .exercise import FORBIDDEN, exercise
-from .failures import CheckFailure, describe
+from .failures import CheckFailure, Failure, describe
 from .forbidden import OpRecorder, exempt
 from .inputs import randint, randn
 from .integrity import remember_checks, replaced_objects, verify_integrity

@@ -10,7 +10,7 @@ before atol was doubled to cover rows whose LogSumExp is large.
 
 import torch
 
-from .failures import CheckFailure, describe
+from .failures import CheckFailure, Failure, describe
 
 TOLERANCES = {  # dtype: (rtol, atol)
     torch.float64: (1e-7, 1e-7),
@@ -36,14 +36,12 @@ def _index(flat_index: int, shape) -> tuple:
 def assert_close(actual, expected, *, name: str, what: str, inputs: str = "",
                  hint: str | None = None, rtol=None, atol=None, check_dtype: bool = True):
     """Fail with a message naming the exercise, the property, the input and the difference."""
-    where = f"\n  input: {inputs}" if inputs else ""
-
     def fail(problem: str, own_hint: str | None = None, *, certain: bool = False):
         # A wrong type, dtype or device is a fact, and its own advice says exactly what to
         # change (``certain``). For a wrong shape or wrong values the generic advice is only a
         # guess: the test's hint, which knows what its inputs probe, wins over it.
         advice = (own_hint or hint) if certain else (hint or own_hint)
-        raise CheckFailure(f"{name}: {what}: {problem}{where}" + (f"\n  hint: {advice}" if advice else ""))
+        raise CheckFailure(Failure(name, problem, what, inputs=inputs, hint=advice or ""))
 
     if not isinstance(actual, torch.Tensor):
         fail(f"expected a tensor, got {type(actual).__name__}",

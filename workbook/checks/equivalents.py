@@ -2,12 +2,15 @@
 
 While one exercise is tested, the other exercises' names in the notebook are bound to these
 (one mistake costs points once): a wrong ``log_softmax`` must not fail ``cross_entropy``.
-Grouped by assignment, since each notebook stands alone.
+Grouped by assignment, since each notebook stands alone; which exercises an assignment has is
+the course table's fact (``EXERCISES``, ``assignment_of``), re-exported here.
 """
 
 import torch
 import torch.nn.functional as F
 import torch.utils.data as tud
+
+from workbook.course.table import EXERCISES, assignment_of  # noqa: F401  (the course's facts)
 
 
 def _softmax(x, dim=-1):
@@ -38,13 +41,6 @@ def _collate(b):
     return tuple(tud.default_collate(list(b)))
 
 
-EXERCISES: dict[str, tuple[str, ...]] = {
-    "01_cross_entropy": ("softmax", "logsumexp", "log_softmax", "nll", "cross_entropy", "accuracy"),
-    "02_training_loop": ("fit_sgd", "Optimizer", "SGD"),
-    "03_modules": ("MLP", "MyModule", "SequentialModel"),
-    "04_data_loading": ("Dataset", "Sampler", "BatchSampler", "collate", "DataLoader", "fit", "get_dls"),
-}
-
 EQUIVALENTS: dict[str, dict[str, object]] = {
     "01_cross_entropy": {
         "softmax": _softmax,
@@ -58,11 +54,6 @@ EQUIVALENTS: dict[str, dict[str, object]] = {
         "collate": _collate,
     },
 }
-
-
-def assignment_of(exercise: str) -> str | None:
-    """The assignment whose notebook holds ``exercise``."""
-    return next((a for a, names in EXERCISES.items() if exercise in names), None)
 
 
 def bindings_for(exercise: str) -> dict[str, object]:

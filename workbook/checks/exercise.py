@@ -12,12 +12,15 @@
 """
 
 import contextlib
+import importlib
 import linecache
 import os
 import sys
 import warnings
 
 import torch
+
+from workbook.course.table import ASSIGNMENT_TABLE
 
 from . import equivalents, forbidden
 from .compare import assert_close, describe_inputs
@@ -28,22 +31,22 @@ from .integrity import verify_integrity
 _MISSING = object()
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _TORCH_DIR = os.path.dirname(os.path.abspath(torch.__file__))
+_ALL_EXERCISES = [e for a in ASSIGNMENT_TABLE for e in a.exercises]
 
-FORBIDDEN = {
-    "softmax": forbidden.SOFTMAX_OPS | forbidden.LOG_SOFTMAX_OPS,
-    "logsumexp": forbidden.LOGSUMEXP_OPS | forbidden.SOFTMAX_OPS | forbidden.LOG_SOFTMAX_OPS,
-    "log_softmax": forbidden.LOG_SOFTMAX_OPS,
-    "nll": forbidden.NLL_OPS,
-    "cross_entropy": forbidden.NLL_OPS,
-}
-FORBIDDEN_FUNCTIONS = {  # Python-level functions that bypass the ATen ops above
-    "nll": (torch.nn.functional.nll_loss, torch.nn.functional.cross_entropy),
-    "cross_entropy": (torch.nn.functional.nll_loss, torch.nn.functional.cross_entropy),
-}
-REPLACES = {  # what the message names when a forbidden op is caught
-    "softmax": "torch.softmax", "logsumexp": "torch.logsumexp", "log_softmax": "torch.log_softmax",
-    "nll": "F.nll_loss", "cross_entropy": "F.cross_entropy / F.nll_loss",
-}
+
+def _resolve(dotted: str):
+    """The object a dotted name ("torch.nn.functional.nll_loss") names."""
+    module, _, attr = dotted.rpartition(".")
+    return getattr(importlib.import_module(module), attr)
+
+
+# What each exercise may not reach, read from the course table (an exercise without forbidden
+# ops has no entry): ATen ops caught at dispatch, and the Python functions that reach them
+# another way (F.cross_entropy with probability targets decomposes before dispatch).
+FORBIDDEN = {e.name: e.forbidden_ops for e in _ALL_EXERCISES if e.forbidden_ops}
+FORBIDDEN_FUNCTIONS = {e.name: tuple(map(_resolve, e.forbidden_functions))
+                       for e in _ALL_EXERCISES if e.forbidden_functions}
+REPLACES = {e.name: e.replaces for e in _ALL_EXERCISES}  # what a message names as rebuilt
 
 
 # Errors whose cause is certain from PyTorch's own message alone: (type, text in the message, hint).
@@ -112,7 +115,8 @@ class exercise:
     def call(self, fn, *args, **kwargs):
         """Call student code, catching any use of the PyTorch op this exercise replaces."""
         if not callable(fn):
-            raise CheckFailure(f"{self.name}: expected a function or class, got {type(fn).__name__}")
+            self.fail("", f"expected a function or class, got {type(fn).__name__}",
+                      hint="define it with def (or class) under the name the exercise asks for")
         if not self.forbidden and not self.forbidden_functions:
             return fn(*args, **kwargs)
         recorder = forbidden.OpRecorder(self.forbidden)
@@ -127,10 +131,9 @@ class exercise:
         if seen:
             found = ", ".join(f"{forbidden.PYTHON_NAMES.get(op.removeprefix('aten::'), op)} ({op})"
                               if op.startswith("aten::") else op for op in seen)
-            raise CheckFailure(
-                f"{self.name}: calls {found}, which this exercise asks you to replace "
-                f"(it rebuilds {REPLACES.get(self.name, 'a PyTorch function')}; every alias reaches the "
-                "same operator). Implement it yourself from simpler operations.")
+            self.fail("", f"calls {found}, which this exercise asks you to replace (it rebuilds "
+                          f"{REPLACES.get(self.name, 'a PyTorch function')}; every alias reaches the same "
+                          "operator)", hint="implement it yourself from simpler operations")
 
     def forbid(self):
         """A context that records forbidden ops in a longer block of student code."""
@@ -141,13 +144,19 @@ class exercise:
         assert_close(actual, expected, name=self.name, what=what,
                      inputs=describe_inputs(*inputs), **kwargs)
 
-    def fail(self, what: str, problem: str, *, inputs: str = "", hint: str = ""):
-        """Raise this exercise's ``CheckFailure`` with these parts (see workbook/course/failures.py)."""
-        raise CheckFailure(Failure(self.name, problem, what, inputs=inputs, hint=hint or ""))
+    def failure(self, what: str, problem: str, *, inputs: str = "", hint: str = "") -> CheckFailure:
+        """This exercise's ``CheckFailure`` with these parts (see workbook/course/failures.py),
+        for a caller that raises it itself (``raise ex.failure(...) from None``)."""
+        return CheckFailure(Failure(self.name, problem, what, inputs=inputs, hint=hint or ""))
 
-    def check(self, condition: bool, message: str):
+    def fail(self, what: str, problem: str, *, inputs: str = "", hint: str = ""):
+        """Raise this exercise's ``CheckFailure`` with these parts."""
+        raise self.failure(what, problem, inputs=inputs, hint=hint)
+
+    def check(self, condition: bool, problem: str, *, what: str = "", inputs: str = "", hint: str = ""):
+        """Fail with ``problem`` (and these parts) unless ``condition`` holds."""
         if not condition:
-            raise CheckFailure(f"{self.name}: {message}")
+            self.fail(what, problem, inputs=inputs, hint=hint)
 
     def compare(self, fn, reference, *args, what: str = "values", hint=None, grad: bool = False,
                 rtol=None, atol=None, check_dtype: bool = True, **kwargs):
@@ -166,8 +175,8 @@ class exercise:
         expected = reference(*theirs, **kwargs)
         for before, after in zip(args, mine):
             if isinstance(before, torch.Tensor) and not torch.equal(before, after.detach()):
-                raise CheckFailure(f"{self.name}: changes its input in place ({inputs}); "
-                                   "compute on new tensors and leave the input as it was")
+                self.fail("", "changes its input in place", inputs=inputs,
+                          hint="compute on new tensors and leave the input as it was")
         assert_close(actual, expected, name=self.name, what=what, inputs=inputs, hint=hint,
                      rtol=rtol, atol=atol, check_dtype=check_dtype)
         if grad:
@@ -176,10 +185,9 @@ class exercise:
 
     def _compare_grads(self, actual, expected, mine, theirs, what, inputs, rtol, atol):
         if not actual.requires_grad:
-            raise CheckFailure(
-                f"{self.name}: {what}: the result is not connected to the input's gradient "
-                f"({inputs})\n  hint: .item(), float(), .detach(), .data, torch.tensor(...) and "
-                "torch.no_grad() cut the autograd graph: keep every step a tensor operation, with autograd on")
+            self.fail(what, "the result is not connected to the input's gradient", inputs=inputs,
+                      hint=".item(), float(), .detach(), .data, torch.tensor(...) and torch.no_grad() cut "
+                           "the autograd graph: keep every step a tensor operation, with autograd on")
         cotangent = randn(*expected.shape, seed=1234, dtype=expected.dtype, device=expected.device)
         leaves = [i for i, a in enumerate(mine) if isinstance(a, torch.Tensor) and a.requires_grad]
         recorder = forbidden.OpRecorder(self.forbidden)
@@ -189,7 +197,8 @@ class exercise:
         want = torch.autograd.grad(expected, [theirs[i] for i in leaves], cotangent, allow_unused=True)
         for g_mine, g_want in zip(got, want):
             if g_mine is None:
-                raise CheckFailure(f"{self.name}: {what}: no gradient reaches the input ({inputs})")
+                self.fail(what, "no gradient reaches the input", inputs=inputs,
+                          hint="compute the result from the input with tensor operations, with autograd on")
             assert_close(g_mine, g_want, name=self.name, what=f"gradient ({what})", inputs=inputs,
                          rtol=rtol, atol=atol,
                          hint="the values are right but their gradient is not: a part of the computation cut "
@@ -209,8 +218,8 @@ class exercise:
         if isinstance(exc, SystemExit):
             return CheckFailure(Failure(self.name, "your code called sys.exit() or exit(), which stops the checks"))
         if isinstance(exc, NameError):
-            return CheckFailure(Failure(self.name, f"{exc}. Run the cell that defines it first, and keep the "
-                                        "names the exercise asks for."))
+            return CheckFailure(Failure(self.name, str(exc), hint="run the cell that defines it first, and keep "
+                                                                  "the names the exercise asks for"))
         certain = next((h for kind, text, h in KNOWN_ERRORS if isinstance(exc, kind) and text in str(exc)), None)
         raised = f"your code raised {type(exc).__name__}"
         what, problem = (what, f"{raised}: {exc}") if what else (raised, str(exc))

@@ -12,22 +12,9 @@ import functools
 from torch.overrides import TorchFunctionMode
 from torch.utils._python_dispatch import TorchDispatchMode
 
-SOFTMAX_OPS = frozenset({"_softmax", "softmax", "special_softmax", "_sparse_softmax"})
-LOG_SOFTMAX_OPS = frozenset({"_log_softmax", "log_softmax", "special_log_softmax", "_sparse_log_softmax"})
-LOGSUMEXP_OPS = frozenset({"logsumexp", "special_logsumexp"})
-NLL_OPS = frozenset({"nll_loss", "nll_loss_forward", "nll_loss2d", "nll_loss2d_forward",
-                     "nll_loss_nd", "cross_entropy_loss"})
-
-# How a student most likely reached each operator, for the message.
-PYTHON_NAMES = {
-    "_softmax": "torch.softmax", "softmax": "torch.softmax", "special_softmax": "torch.special.softmax",
-    "_sparse_softmax": "torch.sparse.softmax", "_log_softmax": "torch.log_softmax",
-    "log_softmax": "torch.log_softmax", "special_log_softmax": "torch.special.log_softmax",
-    "_sparse_log_softmax": "torch.sparse.log_softmax", "logsumexp": "torch.logsumexp",
-    "special_logsumexp": "torch.special.logsumexp", "nll_loss_forward": "F.nll_loss",
-    "nll_loss": "F.nll_loss", "nll_loss2d": "F.nll_loss", "nll_loss2d_forward": "F.nll_loss",
-    "nll_loss_nd": "F.nll_loss", "cross_entropy_loss": "F.cross_entropy",
-}
+# The operator sets and the Python names that reach them are course facts: the table holds them.
+from workbook.course.table import (LOG_SOFTMAX_OPS, LOGSUMEXP_OPS, NLL_OPS,  # noqa: F401
+                                   OP_PYTHON_NAMES as PYTHON_NAMES, SOFTMAX_OPS)
 
 _exempt_depth = 0
 

@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 import torch.testing
 
-from .failures import CheckFailure
+from .failures import CheckFailure, Failure
 
 _WATCHED = {
     "torch": (torch, ["allclose", "isclose", "equal", "all", "any", "isfinite", "isnan", "where",
@@ -63,8 +63,7 @@ def verify_integrity():
     """Raise when torch or the checks were patched: no check can be trusted after that."""
     replaced = replaced_objects()
     if replaced:
-        raise CheckFailure(
-            "integrity: the notebook replaced " + ", ".join(replaced[:8])
-            + (" ..." if len(replaced) > 8 else "")
-            + ". Checks cannot be trusted after that, so they fail; restart the kernel and"
-              " don't patch torch or the checks.")
+        listed = ", ".join(replaced[:8]) + (" ..." if len(replaced) > 8 else "")
+        raise CheckFailure(Failure(
+            "integrity", f"the notebook replaced {listed}; checks cannot be trusted after that, so they fail",
+            hint="restart the kernel and don't patch torch or the checks"))

@@ -13,6 +13,7 @@ The only update rule in this module is PyTorch's: it holds no solution.
 """
 
 import copy
+import dataclasses
 
 import torch
 import torch.nn.functional as F
@@ -134,9 +135,8 @@ def _run(ex, what: str, fn, *args, none_hint=None, other_hint=None, **kwargs):
         if watch.created:
             advice = ("update the parameters yourself under torch.no_grad()" if ex.name == "fit_sgd"
                       else "write the update yourself, on the tensors, under torch.no_grad()")
-            raise CheckFailure(
-                f"{ex.name}: uses torch.optim (your code created {watch.created[0]}, a torch.optim "
-                f"optimizer): this exercise is what torch.optim does, so {advice}") from None
+            raise ex.failure("", f"uses torch.optim (your code created {watch.created[0]}, a torch.optim "
+                             "optimizer)", hint=f"this exercise is what torch.optim does, so {advice}") from None
 
 
 class _OptimWatch:
@@ -240,30 +240,29 @@ def _fit(ex, fit_sgd, n, bs, epochs, lr, seed, dtype, device, loss_func):
 
 def _losses_as_floats(ex, result, problem, strict: bool) -> list[float]:
     """The returned losses as floats. ``strict`` demands a list (or tuple) of Python floats."""
-    where = f"\n  input: {problem.setup}"
+    where = problem.setup
+    collect = "collect loss.item() of every batch in a list and return it"
     if result is None:
-        raise CheckFailure(f"{ex.name}: returned None, expected the list of per-batch losses{where}"
-                           "\n  hint: collect loss.item() of every batch in a list and return it")
+        ex.fail("", "returned None, expected the list of per-batch losses", inputs=where, hint=collect)
     if strict and not isinstance(result, (list, tuple)):
-        raise CheckFailure(f"{ex.name}: returned {describe(result)}, expected a list of per-batch losses "
-                           f"(Python floats){where}")
+        ex.fail("", f"returned {describe(result)}, expected a list of per-batch losses (Python floats)",
+                inputs=where, hint=collect)
     try:
         items = list(result)
     except TypeError:
-        raise CheckFailure(f"{ex.name}: returned {describe(result)}, expected the list of per-batch "
-                           f"losses{where}") from None
+        raise ex.failure("", f"returned {describe(result)}, expected the list of per-batch losses",
+                         inputs=where, hint=collect) from None
     if strict:
         for k, v in enumerate(items):
             if not isinstance(v, float):
-                raise CheckFailure(
-                    f"{ex.name}: loss {k} in the returned list is {describe(v)}, expected a Python "
-                    f"float{where}\n  hint: store loss.item(): a list of loss tensors keeps every "
-                    "batch's autograd graph (and its activations) alive")
+                ex.fail("", f"loss {k} in the returned list is {describe(v)}, expected a Python float",
+                        inputs=where, hint="store loss.item(): a list of loss tensors keeps every "
+                                           "batch's autograd graph (and its activations) alive")
     try:
         return [float(v) for v in items]
     except (TypeError, ValueError, RuntimeError):
-        raise CheckFailure(f"{ex.name}: the returned list holds {describe(items[0])}, expected one loss "
-                           f"(a float) per batch{where}") from None
+        raise ex.failure("", f"the returned list holds {describe(items[0])}, expected one loss (a float) "
+                         "per batch", inputs=where, hint=collect) from None
 
 
 def _count_hint(got: int, problem) -> str:
@@ -306,10 +305,9 @@ def _compare_fit(ex, problem, losses):
     ref_model, (want, _) = problem.reference()
     where = problem.setup
     if len(losses) != len(want):
-        raise CheckFailure(f"{ex.name}: returned {_plural(len(losses), 'loss', 'losses')}, expected "
-                           f"{len(want)} ({_plural(problem.epochs, 'epoch')} of "
-                           f"{_plural(len(problem.sizes), 'batch', 'batches')})\n  input: {where}"
-                           f"\n  hint: {_count_hint(len(losses), problem)}")
+        ex.fail("", f"returned {_plural(len(losses), 'loss', 'losses')}, expected {len(want)} "
+                f"({_plural(problem.epochs, 'epoch')} of {_plural(len(problem.sizes), 'batch', 'batches')})",
+                inputs=where, hint=_count_hint(len(losses), problem))
     got_t = torch.tensor(losses, dtype=torch.float64)
     want_t = torch.tensor(want, dtype=torch.float64)
     rtol, atol = tolerance(problem.dtype)
@@ -345,25 +343,24 @@ def check_fit_state(ex, fit_sgd, *, n: int = 13, bs: int = 4, epochs: int = 2, l
     problem = _FitProblem(n, bs, epochs, lr, seed, dtype, device, F.cross_entropy)
     before = list(problem.model.named_parameters())
     run_fit(ex, fit_sgd, problem.model, F.cross_entropy, problem.x, problem.y, lr, bs, epochs, problem.setup)
-    where = f"\n  input: {problem.setup}"
+    where = problem.setup
     after = dict(problem.model.named_parameters())
     for name, p in before:
         if after.get(name) is not p:
-            raise CheckFailure(
-                f"{ex.name}: after training, model parameter {name} is a new object, not the one the "
-                f"model had before{where}\n  hint: change the existing tensors in place (p -= lr * p.grad "
-                "under torch.no_grad()) instead of assigning new ones: an optimizer, or anyone else "
-                "holding the model's parameters, would no longer see the updates")
+            ex.fail("after training", f"model parameter {name} is a new object, not the one the model had "
+                    "before", inputs=where,
+                    hint="change the existing tensors in place (p -= lr * p.grad under torch.no_grad()) "
+                         "instead of assigning new ones: an optimizer, or anyone else holding the model's "
+                         "parameters, would no longer see the updates")
     for name, p in before:
         if p.grad is not None and bool(p.grad.ne(0).any()):
-            raise CheckFailure(
-                f"{ex.name}: after fit_sgd returns, {name}.grad still holds the last batch's gradient "
-                f"(max |grad| = {p.grad.abs().max().item():.3g}){where}\n  hint: zero the gradients "
-                "after each update (p.grad.zero_() or p.grad = None), so that none is left behind for "
-                "the next step or the next caller")
+            ex.fail("after fit_sgd returns", f"{name}.grad still holds the last batch's gradient "
+                    f"(max |grad| = {p.grad.abs().max().item():.3g})", inputs=where,
+                    hint="zero the gradients after each update (p.grad.zero_() or p.grad = None), so that "
+                         "none is left behind for the next step or the next caller")
     if not (torch.equal(problem.x, problem.x0) and torch.equal(problem.y, problem.y0)):
-        raise CheckFailure(f"{ex.name}: changes the training data x or y in place{where}\n  hint: "
-                           "slice the batches (x[i:i+bs]) and leave x and y as they are")
+        ex.fail("", "changes the training data x or y in place", inputs=where,
+                hint="slice the batches (x[i:i+bs]) and leave x and y as they are")
 
 
 # -- Optimizer and SGD ---------------------------------------------------------------------
@@ -386,12 +383,18 @@ def _with_inheritance_note(check):
             base = _inherited_from_notebook(cls) if ex.name == "SGD" else None
             if base is None:
                 raise
-            raise CheckFailure(f"{failure}\n  note: your SGD inherits from your {base}, so a mistake "
-                               f"there shows up here too; the exercise asks for SGD as a class of its "
-                               "own") from None
+            note = (f"note: your SGD inherits from your {base}, so a mistake there shows up here too; "
+                    "the exercise asks for SGD as a class of its own")
+            raise _with_hint(failure, note) from None
 
     wrapper.__name__, wrapper.__doc__, wrapper.__wrapped__ = check.__name__, check.__doc__, check
     return wrapper
+
+
+def _with_hint(failure: CheckFailure, hint: str) -> CheckFailure:
+    """``failure`` with ``hint`` added after the hint it has (both stay: the first may be a fact)."""
+    parts = failure.failure
+    return CheckFailure(dataclasses.replace(parts, hint="; ".join(h for h in (parts.hint, hint) if h)))
 
 
 def _build_text(ex_name, lr, momentum, weight_decay):
@@ -576,7 +579,6 @@ def check_steps(ex, cls, *, lr=None, momentum=None, weight_decay=None, params: s
     torch_kw = _torch_kwargs(lr, momentum, weight_decay)
     ref_model, ref_params = problem.fresh_copy()
     ref_opt = torch.optim.SGD(ref_params, **torch_kw)
-    where = f"\n  input: {setup}"
     step, prev = 0, problem.initial
     total = epochs * len(batch_sizes(n, bs))
     aliased = False  # whether the optimizer ever held a .grad tensor itself as its state
@@ -597,14 +599,13 @@ def check_steps(ex, cls, *, lr=None, momentum=None, weight_decay=None, params: s
                 for name, p, g in zip(problem.names, problem.params, grads):
                     if g is not None and (p.grad is None or not torch.equal(p.grad, g)):
                         changed = "set {}.grad to None" if p.grad is None else "changed {}.grad"
-                        raise CheckFailure(
-                            f"{ex.name}: step() number {step + 1} {changed.format(name)}; step() should "
-                            f"leave the gradients as backward() made them{where}\n  hint: step() only "
-                            "reads the gradients; "
-                            "compute on new tensors (g = p.grad + weight_decay * p, not p.grad.add_(...)), "
-                            + ("keep a copy of the gradient as momentum buffer (buf = g.clone()), "
-                               if ex.name == "SGD" else "")
-                            + "and leave clearing them to zero_grad()")
+                        ex.fail(f"step() number {step + 1}", f"{changed.format(name)}; step() should leave "
+                                "the gradients as backward() made them", inputs=setup,
+                                hint="step() only reads the gradients; compute on new tensors "
+                                     "(g = p.grad + weight_decay * p, not p.grad.add_(...)), "
+                                     + ("keep a copy of the gradient as momentum buffer (buf = g.clone()), "
+                                        if ex.name == "SGD" else "")
+                                     + "and leave clearing them to zero_grad()")
             got = [p.detach() for p in problem.params]
             compared = [(name, p, q) for name, p, q in zip(problem.names, got, ref_params)
                         if compare is True or (compare == "frozen" and (name in problem.frozen or name == "unused"))]
@@ -624,7 +625,7 @@ def check_steps(ex, cls, *, lr=None, momentum=None, weight_decay=None, params: s
                     else:
                         hint = _param_hint(ex, problem, step, [t.clone() for t in got], prev, params,
                                            torch_kw, x, y, bs, epochs, default_lr=lr is None)
-                    raise CheckFailure(f"{failure}\n  hint: {hint}") from None
+                    raise _with_hint(failure, hint) from None
             prev = [t.clone() for t in got]
             ref_opt.zero_grad()
             if zero == "in_place":  # as model.zero_grad(set_to_none=False) does
@@ -634,17 +635,16 @@ def check_steps(ex, cls, *, lr=None, momentum=None, weight_decay=None, params: s
                 _run(ex, f"zero_grad() after step {step + 1} ({text})", opt.zero_grad, none_hint=none_hint)
             for name, p in zip(problem.names, problem.params):
                 if p.grad is not None and bool(p.grad.ne(0).any()):
-                    raise CheckFailure(
-                        f"{ex.name}: after zero_grad() (step {step + 1}), {name}.grad still holds "
-                        f"non-zero values (max |grad| = {p.grad.abs().max().item():.3g}){where}\n  hint: "
-                        + (_GENERATOR_HINT if params != "list" else
-                           "set every parameter's .grad to None, or zero it in place (p.grad.zero_())"))
+                    ex.fail(f"after zero_grad() (step {step + 1})", f"{name}.grad still holds non-zero values "
+                            f"(max |grad| = {p.grad.abs().max().item():.3g})", inputs=setup,
+                            hint=_GENERATOR_HINT if params != "list" else
+                            "set every parameter's .grad to None, or zero it in place (p.grad.zero_())")
             step += 1
     current = list(problem.model.parameters())
     for name, p, q in zip(problem.names, current, problem.params):
         if p is not q:
-            raise CheckFailure(f"{ex.name}: after training, parameter {name} is a new object{where}\n  "
-                               "hint: change the parameters in place")
+            ex.fail("after training", f"parameter {name} is a new object", inputs=setup,
+                    hint="change the parameters in place")
 
 
 @_with_inheritance_note
@@ -662,8 +662,8 @@ def check_zero_grad_first(ex, cls, *, lr=0.3, momentum=None, weight_decay=None, 
                    "or simply set p.grad = None")
     for name, p in zip(problem.names, problem.params):
         if p.grad is not None and bool(p.grad.ne(0).any()):
-            raise CheckFailure(f"{ex.name}: zero_grad() before any backward() left a non-zero {name}.grad"
-                               f"\n  input: {setup}")
+            ex.fail("zero_grad() before any backward()", f"left a non-zero {name}.grad", inputs=setup,
+                    hint="set every parameter's .grad to None, or zero it in place (p.grad.zero_())")
     ref_model, ref_params = problem.fresh_copy()
     ref_opt = torch.optim.SGD(ref_params, **_torch_kwargs(lr, momentum, weight_decay))
     F.cross_entropy(problem.model(x), y).backward()
