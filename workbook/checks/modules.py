@@ -1,14 +1,17 @@
-"""Checks for 03_modules: module registries and parameters (owned by that notebook).
+"""Checks for 03_modules: ``MLP``, ``MyModule`` and ``SequentialModel`` (owned by that notebook).
 
-The test cells of ``MyModule`` build small networks on the student's base class and the
-same networks on ``nn.Module``, holding the *same* layer objects, then compare what the two
-registries report: which parameters, in which order, which children. The networks are
-defined here, in the package, so that an error inside one of them is reported at the
-student's line, never at a line of a hidden test.
+The notebook's test cells reach these as ``C.modules``; each hidden region is a short list of
+``check_*`` calls, one scenario each, documented here. The ``MyModule`` checks build small
+networks on the student's base class and the same networks on ``nn.Module``, holding the
+*same* layer objects, then compare what the two registries report: which parameters, in which
+order, which children. ``MLP`` and ``SequentialModel`` are compared with ``nn.Sequential`` on
+the student's own layers. Networks and scenarios are defined here, in the package, so that an
+error inside one of them is reported at the student's line, never at a line of a hidden test.
 
-Helpers take the running ``exercise`` (``ex``) and raise ``CheckFailure`` (directly or through
-``ex.check``): every message starts with the exercise's name and says which network, what was
-expected, what came, and a hint for the recognised mistake.
+Every check takes the running ``exercise`` (``ex``) and fails through ``ex.fail`` /
+``ex.explain``: the message names the exercise and the network, says what was expected and
+what came, and gives the hint for the recognised mistake. Nothing here implements an exercise:
+the references are PyTorch's own classes.
 """
 
 from types import SimpleNamespace
@@ -17,7 +20,8 @@ from typing import NamedTuple
 import torch
 from torch import nn
 
-from .failures import CheckFailure, describe
+from .devices import DEVICES
+from .failures import describe
 from .inputs import randn
 
 
@@ -201,6 +205,10 @@ def twins(base, kind: str, seed: int = 0) -> Twins:
     raise ValueError(kind)
 
 
+# input width of each network ``twins`` builds
+IN_FEATURES = {"TwoLayer": 5, "Scaled": 5, "Nested": 5, "Shared": 4, "Tied": 4, "TwoInputs": 4}
+
+
 # -- what the registries report --------------------------------------------------------------
 def _label(p, names) -> str:
     if id(p) in names:
@@ -223,9 +231,8 @@ def collect_parameters(ex, net, what: str) -> list:
     try:
         iterator = iter(params)
     except TypeError:
-        raise CheckFailure(f"{ex.name}: {what}: parameters() returned {type(params).__name__}, "
-                           "expected an iterable of parameters\n  hint: make it a generator (yield each "
-                           "parameter) or return a list") from None
+        ex.fail(what, f"parameters() returned {type(params).__name__}, expected an iterable of parameters",
+                hint="make it a generator (yield each parameter) or return a list")
     return list(iterator)
 
 
@@ -235,9 +242,9 @@ def assert_parameters(ex, net, expected, what: str, hint: str | None = None, twi
     """``net.parameters()`` yields exactly the objects ``expected`` (name -> parameter pairs), each once,
     and with ``ordered`` in the same order.
 
-    ``stale`` names tensors that must not come back (a replaced layer's); when one does,
-    ``stale_hint`` explains. With ``twice``, a second call of ``parameters()`` must yield
-    them all again.
+    ``hint`` replaces every default hint. ``stale`` names tensors that must not come back (a
+    replaced layer's); when one does, ``stale_hint`` explains. With ``twice``, a second call of
+    ``parameters()`` must yield them all again.
     """
     expected = list(expected)
     stale_names = {id(p): n for n, p in stale}
@@ -248,8 +255,7 @@ def assert_parameters(ex, net, expected, what: str, hint: str | None = None, twi
     want_text = "[" + ", ".join(n for n, _ in expected) + "]"
 
     def fail(problem, default_hint):
-        advice = hint or default_hint
-        raise CheckFailure(f"{ex.name}: {what}: {problem}" + (f"\n  hint: {advice}" if advice else ""))
+        ex.fail(what, problem, hint=hint or default_hint or "")
 
     for p in got:
         if not isinstance(p, torch.Tensor):
@@ -284,19 +290,22 @@ def assert_parameters(ex, net, expected, what: str, hint: str | None = None, twi
                  "parameters() must start afresh on every call: return a new generator (or a list) each time")
 
 
+_CHILDREN_HINT = ("children are the attributes holding modules, in the order they were assigned (parameters "
+                  "and other values are not children)")
+
+
 def assert_children(ex, net, expected, what: str, hint: str | None = None):
     """``net.named_children()`` gives exactly the ``(name, module)`` pairs ``expected``, in order."""
     got = net.named_children()
     try:
         got = list(got)
     except TypeError:
-        raise CheckFailure(f"{ex.name}: {what}: named_children() returned {type(got).__name__}, "
-                           "expected an iterable of (name, module) pairs") from None
+        ex.fail(what, f"named_children() returned {type(got).__name__}, expected an iterable of (name, module) pairs")
     pairs = []
     for item in got:
         if isinstance(item, str) or not hasattr(item, "__len__") or len(item) != 2:
-            raise CheckFailure(f"{ex.name}: {what}: named_children() yielded {item!r}, expected (name, module) "
-                               "pairs\n  hint: iterate over your registry's items(), not its keys")
+            ex.fail(what, f"named_children() yielded {item!r}, expected (name, module) pairs",
+                    hint="iterate over your registry's items(), not its keys")
         pairs.append(tuple(item))
     expected = [tuple(e) for e in expected]
 
@@ -305,27 +314,30 @@ def assert_children(ex, net, expected, what: str, hint: str | None = None):
 
     same = len(pairs) == len(expected) and all(n == en and m is em for (n, m), (en, em) in zip(pairs, expected))
     if not same:
-        raise CheckFailure(f"{ex.name}: {what}: named_children() gave {show(pairs)}, expected {show(expected)}"
-                           + (f"\n  hint: {hint}" if hint else
-                              "\n  hint: children are the attributes holding modules, in the order they "
-                              "were assigned (parameters and other values are not children)"))
+        ex.fail(what, f"named_children() gave {show(pairs)}, expected {show(expected)}", hint=hint or _CHILDREN_HINT)
 
 
 def assert_call(ex, net, twin, args, kwargs, what: str, hint: str):
     """``net(*args, **kwargs)`` gives what the nn.Module twin gives; a TypeError gets ``hint``."""
     try:
         got = net(*args, **kwargs)
-    except TypeError as exc:
-        raise CheckFailure(f"{ex.name}: {what}: raised TypeError: {exc}\n  hint: {hint}") from None
+    except TypeError as exc:  # a call that does not pass the arguments on; other errors explain themselves
+        raise ex.explain(exc, what=what, hint=hint) from None
     ex.assert_close(got, twin(*args, **kwargs), what, inputs=args, hint=hint)
+
+
+def assert_forward(ex, net, twin, x, what: str):
+    """``net(x)`` (which runs forward) gives what the nn.Module twin gives."""
+    ex.assert_close(net(x), twin(x), f"{what}: net(x), which runs forward", inputs=(x,))
 
 
 def check_plain_base(ex, cls):
     """MyModule must be a class of its own, not a subclass of nn.Module."""
-    ex.check(isinstance(cls, type), f"MyModule should be a class, got {type(cls).__name__}")
-    ex.check(not issubclass(cls, nn.Module),
-             "MyModule derives from nn.Module, which already does all the registering; this exercise asks "
-             "you to build the registry yourself on a plain class (class MyModule: ...)")
+    if not isinstance(cls, type):
+        ex.fail("", f"MyModule should be a class, got {type(cls).__name__}")
+    if issubclass(cls, nn.Module):
+        ex.fail("", "MyModule derives from nn.Module, which already does all the registering; this exercise asks "
+                    "you to build the registry yourself on a plain class (class MyModule: ...)")
 
 
 def train_steps(net, x, y, steps: int = 3, lr: float = 0.1) -> list[float]:
@@ -348,14 +360,14 @@ def assert_attributes(ex, net, expected: dict, what: str):
     for name, value in expected.items():
         got = getattr(net, name, missing)
         if got is missing:
-            raise CheckFailure(f"{ex.name}: {what}: net.{name} was assigned but cannot be read back\n  hint: "
-                               "__setattr__ must still store every attribute: call super().__setattr__(name, value)")
+            ex.fail(what, f"net.{name} was assigned but cannot be read back",
+                    hint="__setattr__ must still store every attribute: call super().__setattr__(name, value)")
         same = got is value or (not isinstance(value, (torch.Tensor, nn.Module)) and type(got) is type(value)
                                 and got == value)
         if not same:
-            raise CheckFailure(f"{ex.name}: {what}: net.{name} reads back as a {type(got).__name__}, not the value "
-                               f"assigned to it ({type(value).__name__})\n  hint: store the value itself with "
-                               "super().__setattr__(name, value)")
+            ex.fail(what, f"net.{name} reads back as a {type(got).__name__}, not the value assigned to it "
+                          f"({type(value).__name__})",
+                    hint="store the value itself with super().__setattr__(name, value)")
 
 
 def assert_repr(ex, net, children, what: str):
@@ -369,17 +381,20 @@ def assert_repr(ex, net, children, what: str):
         shown_child = repr(child).splitlines()[0].strip()
         if name not in text or shown_child not in text:
             shown = text if len(text) <= 300 else text[:300] + " ..."
-            raise CheckFailure(
-                f"{ex.name}: {what}: repr(net) should list each child with its name, but {name!r} / "
-                f"{shown_child!r} is not in it; got {shown!r}\n  hint: build the string from your registry "
-                "of children, e.g. one line per child: (name): repr(child)")
+            ex.fail(what, f"repr(net) should list each child with its name, but {name!r} / {shown_child!r} is not "
+                          f"in it; got {shown!r}",
+                    hint="build the string from your registry of children, e.g. one line per child: "
+                         "(name): repr(child)")
 
 
 # -- nn.Module checks for MLP and SequentialModel --------------------------------------------
+_REGISTERED_ONLY = ".to() only reaches registered layers: register them (nn.ModuleList or add_module)"
+
+
 def require_module(ex, obj, what: str):
-    ex.check(isinstance(obj, nn.Module),
-             f"{what}: expected an nn.Module, got {type(obj).__name__}\n  hint: derive the class from nn.Module "
-             "and call super().__init__() first in __init__")
+    if not isinstance(obj, nn.Module):
+        ex.fail(what, f"expected an nn.Module, got {type(obj).__name__}",
+                hint="derive the class from nn.Module and call super().__init__() first in __init__")
 
 
 def mlp_reference(ex, model, n_in: int, nh: int, n_out: int) -> nn.Sequential:
@@ -388,38 +403,45 @@ def mlp_reference(ex, model, n_in: int, nh: int, n_out: int) -> nn.Sequential:
     require_module(ex, model, what)
     for name, (i, o) in (("l1", (n_in, nh)), ("l2", (nh, n_out))):
         layer = getattr(model, name, None)
-        ex.check(isinstance(layer, nn.Linear),
-                 (f"{what}: has no attribute {name}" if layer is None else
-                  f"{what}: attribute {name} should be an nn.Linear, got {type(layer).__name__}")
-                 + "\n  hint: the children are l1 (Linear), relu (ReLU) and l2 (Linear), assigned as attributes "
-                   "of self in __init__")
-        ex.check((layer.in_features, layer.out_features) == (i, o),
-                 f"{what}: {name} is Linear({layer.in_features}, {layer.out_features}), expected Linear({i}, {o})"
-                 "\n  hint: l1 maps n_in inputs to nh hidden units, l2 maps nh hidden units to n_out outputs")
+        if not isinstance(layer, nn.Linear):
+            ex.fail(what, f"has no attribute {name}" if layer is None else
+                    f"attribute {name} should be an nn.Linear, got {type(layer).__name__}",
+                    hint="the children are l1 (Linear), relu (ReLU) and l2 (Linear), assigned as attributes "
+                         "of self in __init__")
+        if (layer.in_features, layer.out_features) != (i, o):
+            ex.fail(what, f"{name} is Linear({layer.in_features}, {layer.out_features}), expected Linear({i}, {o})",
+                    hint="l1 maps n_in inputs to nh hidden units, l2 maps nh hidden units to n_out outputs")
     return nn.Sequential(model.l1, nn.ReLU(), model.l2)
 
 
 def assert_eval_reaches(ex, model, layers, what: str):
     """``eval()`` and ``train()`` on ``model`` switch every one of ``layers`` (name -> module pairs)."""
-    ex.check(model.eval() is model, f"{what}: eval() should return the model itself")
+    if model.eval() is not model:
+        ex.fail(what, "eval() should return the model itself")
     off = [name for name, layer in layers if layer.training]
-    ex.check(not off, f"{what}: after model.eval(), {', '.join(off)} still in training mode\n  hint: eval() only "
-                      "reaches registered submodules: register the layers you were given (nn.ModuleList or "
-                      "add_module), not copies of them")
+    if off:
+        ex.fail(what, f"after model.eval(), {', '.join(off)} still in training mode",
+                hint="eval() only reaches registered submodules: register the layers you were given "
+                     "(nn.ModuleList or add_module), not copies of them")
     model.train()
     on = [name for name, layer in layers if not layer.training]
-    ex.check(not on, f"{what}: after model.train(), {', '.join(on)} still in eval mode")
+    if on:
+        ex.fail(what, f"after model.train(), {', '.join(on)} still in eval mode")
 
 
 def assert_moved(ex, model, tensors, what: str, dtype=None, device=None):
     """``tensors`` (name -> tensor, fetched after the move) all have ``dtype`` / live on ``device``."""
     for name, t in tensors:
         if dtype is not None and t.dtype != dtype:
-            raise CheckFailure(f"{ex.name}: {what}: after .to({dtype}), {name} is {describe(t)}\n  hint: "
-                               ".to() only reaches registered layers: register them (nn.ModuleList or add_module)")
+            ex.fail(what, f"after .to({dtype}), {name} is {describe(t)}", hint=_REGISTERED_ONLY)
         if device is not None and t.device.type != torch.device(device).type:
-            raise CheckFailure(f"{ex.name}: {what}: after .to({str(device)!r}), {name} is {describe(t)}\n  hint: "
-                               ".to() only reaches registered layers: register them (nn.ModuleList or add_module)")
+            ex.fail(what, f"after .to({str(device)!r}), {name} is {describe(t)}", hint=_REGISTERED_ONLY)
+
+
+def assert_returns_itself(ex, model, what: str):
+    """``model.to(torch.float64)`` returns the model, as nn.Module's does."""
+    if model.to(torch.float64) is not model:
+        ex.fail(what, ".to(torch.float64) should return the model itself")
 
 
 def layer_tensors(layers) -> list:
@@ -429,38 +451,223 @@ def layer_tensors(layers) -> list:
 
 
 def no_sequential_inside(ex, model, what: str):
-    inside = [type(m).__name__ for m in model.modules() if isinstance(m, nn.Sequential)]
-    ex.check(not inside, f"{what}: uses nn.Sequential, the class this exercise asks you to build yourself\n"
-                         "  hint: keep the layers in an nn.ModuleList (or add_module each) and apply them in a loop")
+    if any(isinstance(m, nn.Sequential) for m in model.modules()):
+        ex.fail(what, "uses nn.Sequential, the class this exercise asks you to build yourself",
+                hint="keep the layers in an nn.ModuleList (or add_module each) and apply them in a loop")
 
 
-# -- MyModule: a registered name given a value of another kind ---------------------------------
-_KIND_HINT = ("a name holds one value: when it gets a value of another kind (a Parameter where a module was, "
+# == MLP ====================================================================================
+MLP_FORWARD_HINT = "apply l1, then the ReLU, then l2, keeping every step a tensor operation"
+MLP_RELU_CHILD_HINT = "assign nn.ReLU() to self.relu: a function such as F.relu is not a module, so it is not a child"
+MLP_UNREGISTERED_HINT = ("assign the layers as attributes of self; layers kept in a plain list or created in forward "
+                         "are not registered")
+MLP_SHARED_HINT = "create the layers in __init__, so that each instance gets its own"
+_MLP_SIZES = (6, 4, 3)  # the MLP the parameter and .to()/eval() checks build
+_MLP_NAMES = ["l1.weight", "l1.bias", "l2.weight", "l2.bias"]
+
+
+def check_mlp_forward(ex, cls, n_in: int, nh: int, n_out: int, *, batch: int, seed: int):
+    """``cls(n_in, nh, n_out)`` (built after ``torch.manual_seed(seed + 100)``) computes, and
+    differentiates with respect to its input, what ``nn.Sequential(l1, ReLU(), l2)`` on its own
+    layers does, on a batch of ``batch`` seeded rows of scale 2."""
+    torch.manual_seed(seed + 100)
+    model = ex.call(cls, n_in, nh, n_out)
+    reference = mlp_reference(ex, model, n_in, nh, n_out)
+    ex.compare(model, reference, randn(batch, n_in, seed=seed, scale=2.0), grad=True,
+               what=f"forward and input gradient of MLP({n_in}, {nh}, {n_out}) on a batch of {batch}",
+               hint=MLP_FORWARD_HINT)
+
+
+def check_mlp_parameters(ex, cls, *, seed: int = 5):
+    """``cls(6, 4, 3)`` registers what nn.Module would: children l1, relu, l2; parameters
+    l1.weight, l1.bias, l2.weight, l2.bias (in that order, each once); its own layers per
+    instance; a state_dict with those keys that loads into a second instance."""
+    n_in, nh, n_out = _MLP_SIZES
+    what = f"MLP({n_in}, {nh}, {n_out})"
+    torch.manual_seed(seed)
+    model = ex.call(cls, n_in, nh, n_out)
+    mlp_reference(ex, model, n_in, nh, n_out)
+    kids = dict(model.named_children())
+    if not (isinstance(kids.get("relu"), nn.ReLU) and kids.get("l1") is model.l1 and kids.get("l2") is model.l2):
+        ex.fail(what, "the children are " + str({k: type(v).__name__ for k, v in kids.items()})
+                + ", expected l1 (Linear), relu (ReLU) and l2 (Linear)", hint=MLP_RELU_CHILD_HINT)
+    assert_parameters(ex, model, [(n, model.get_parameter(n)) for n in _MLP_NAMES], what,
+                      missing_hint=MLP_UNREGISTERED_HINT)
+    other = ex.call(cls, n_in, nh, n_out)
+    if {id(p) for p in model.parameters()} & {id(p) for p in other.parameters()}:
+        ex.fail(what, "two instances share parameters", hint=MLP_SHARED_HINT)
+    keys = sorted(model.state_dict())
+    if keys != sorted(_MLP_NAMES):
+        ex.fail(what, f"state_dict() has keys {keys}, expected {sorted(_MLP_NAMES)}")
+    other.load_state_dict(model.state_dict())
+    x = randn(5, n_in, seed=seed + 1)
+    ex.assert_close(other(x), model(x), f"{what}: forward of a second instance after "
+                    "other.load_state_dict(model.state_dict())", inputs=(x,))
+
+
+def check_mlp_to_eval(ex, cls, *, seed: int = 7, devices=DEVICES):
+    """``eval()`` / ``train()`` on ``cls(6, 4, 3)`` reach every submodule; ``.to(torch.float64)``
+    returns the model and converts its parameters; ``.to(device)``, for each of ``devices`` in
+    turn, moves them, and the float64 output comes on the input's device."""
+    n_in, nh, n_out = _MLP_SIZES
+    what = f"MLP({n_in}, {nh}, {n_out})"
+    torch.manual_seed(seed)
+    model = ex.call(cls, n_in, nh, n_out)
+    mlp_reference(ex, model, n_in, nh, n_out)
+    assert_eval_reaches(ex, model, [(n or "the model", m) for n, m in model.named_modules()], what)
+    assert_returns_itself(ex, model, what)
+    assert_moved(ex, model, model.named_parameters(), what, dtype=torch.float64)
+    for device in devices:
+        model.to(device)
+        assert_moved(ex, model, model.named_parameters(), what, device=device)
+        x = randn(3, n_in, seed=seed + 1, dtype=torch.float64, device=device)
+        out = model(x)
+        if not (out.dtype == torch.float64 and out.device == x.device):
+            ex.fail(what, f"after .to(float64) and .to({str(device)!r}), the output is {describe(out)} "
+                          f"for an input {describe(x)}")
+
+
+# == MyModule ===============================================================================
+REGISTRY_MISSING_HINTS = {  # the mistake a missing parameter most likely means, per network
+    "Scaled": "the network's own nn.Parameter attributes come first, then each child's parameters",
+    "Nested": "a MyModule inside a MyModule is a child too: register values that are an nn.Module or a MyModule",
+}
+ONLY_MODULES_HINT = ("register only values that are modules (nn.Module or MyModule) or nn.Parameters, under names "
+                     "that don't start with _")
+ONCE_HINT = "each parameter must be yielded once, or the optimizer updates it twice per step"
+REPLACES_HINT = "assigning to a registered name replaces its entry: keep a dict name -> value, not a list"
+SEPARATE_REGISTRY_HINT = ("each instance needs its own registry: create the dicts in __init__, on self, not in the "
+                          "class body")
+PASS_ON_HINT = "pass every argument on to forward: def __call__(self, *args, **kwargs)"
+KIND_CHANGE_HINT = ("a name holds one value: when it gets a value of another kind (a Parameter where a module was, "
               "or None), take it out of the registry it was in")
 
 
-def check_kind_change(ex, base, seed: int = 0):
+def check_registry(ex, base, kind: str, *, seed: int):
+    """The network ``kind`` (see ``twins``) on ``base`` reports the parameters, in order, and the
+    children its nn.Module twin reports, and ``net(x)`` runs forward (3 seeded rows)."""
+    check_plain_base(ex, base)
+    net, twin, what, children = twins(base, kind, seed=seed)
+    assert_parameters(ex, net, twin.named_parameters(), what, missing_hint=REGISTRY_MISSING_HINTS.get(kind))
+    assert_children(ex, net, children, what)
+    assert_forward(ex, net, twin, randn(3, IN_FEATURES[kind], seed=seed + 9), what)
+
+
+def check_filtering(ex, base, *, seed: int = 30):
+    """Of the ``Extras`` network's many attributes (ints, lists, a dict, plain tensors, a string, a
+    function, a class, private layers and parameters) only the one Linear is registered; every
+    attribute still reads back as assigned, and forward works."""
+    check_plain_base(ex, base)
+    lin, spare = linear(3, 3, seed=seed), linear(3, 3, seed=seed + 2)
+    offset = parameter(3, seed=seed + 4)
+    net = nets(base).Extras(lin, spare, offset)
+    what = ("Extras (lin = Linear(3, 3), plus an int, a list of ints, a list holding a Linear, a dict, plain "
+            "tensors, a string, a function, a class, and _private = Linear(3, 3), _offset = Parameter)")
+    assert_children(ex, net, [("lin", lin)], what, hint=ONLY_MODULES_HINT)
+    assert_parameters(ex, net, [("lin.weight", lin.weight), ("lin.bias", lin.bias)], what, hint=ONLY_MODULES_HINT,
+                      ordered=False)
+    assert_attributes(ex, net, {"lin": lin, "width": 3, "sizes": [5, 3], "spare": [spare], "label": "extras",
+                                "_private": spare, "_offset": offset}, what)
+    x = randn(2, 3, seed=seed + 5)
+    ex.assert_close(net(x), torch.relu(lin(x)) + offset, f"{what}: net(x), which runs forward", inputs=(x,))
+
+
+def check_shared_layer(ex, base, kind: str, *, seed: int):
+    """``kind`` is "Shared" (one Linear under two names) or "Tied" (a Linear registered directly and
+    inside a nested network): its parameters come once each, as nn.Module's do, and forward works."""
+    check_plain_base(ex, base)
+    net, twin, what, _ = twins(base, kind, seed=seed)
+    assert_parameters(ex, net, twin.named_parameters(), what)
+    assert_forward(ex, net, twin, randn(3, IN_FEATURES[kind], seed=seed + 5), what)
+
+
+def check_shared_training(ex, base, *, seed: int = 60):
+    """Three steps of ``torch.optim.SGD(net.parameters(), lr=0.1)`` on the "Shared" network give
+    the losses and the shared weight that an nn.Module with equal values gives."""
+    check_plain_base(ex, base)
+    net, _, what, _ = twins(base, "Shared", seed=seed)
+    _, twin, _, _ = twins(base, "Shared", seed=seed)  # equal values, separate objects
+    x, y = randn(8, 4, seed=seed + 1), randn(8, 4, seed=seed + 2)
+    losses = train_steps(net, x, y)
+    expected = train_steps(twin, x, y)
+    ex.assert_close(torch.tensor(losses), torch.tensor(expected),
+                    f"{what}: losses of 3 steps of torch.optim.SGD(net.parameters(), lr=0.1)", inputs=(x, y),
+                    hint=ONCE_HINT)
+    ex.assert_close(net.first.weight, twin.first.weight, f"{what}: the shared weight after 3 SGD steps",
+                    inputs=(x, y), hint=ONCE_HINT)
+
+
+def check_replaced_entry(ex, base, *, seed: int = 70):
+    """``net.l2 = a new Linear`` on the "TwoLayer" network replaces the old child: it reads back,
+    the old layer's parameters are gone, the children and forward are nn.Module's."""
+    check_plain_base(ex, base)
+    net, twin, what, _ = twins(base, "TwoLayer", seed=seed)
+    old, new = twin.l2, linear(4, 3, seed=seed + 5)
+    net.l2 = new
+    twin.l2 = new
+    what = f"{what}, then net.l2 = a new Linear(4, 3)"
+    assert_attributes(ex, net, {"l2": new}, what)
+    assert_parameters(ex, net, twin.named_parameters(), what, ordered=False,
+                      stale=[("old l2.weight", old.weight), ("old l2.bias", old.bias)], stale_hint=REPLACES_HINT)
+    assert_children(ex, net, twin.named_children(), what, hint=REPLACES_HINT)
+    x = randn(2, IN_FEATURES["TwoLayer"], seed=seed + 6)
+    ex.assert_close(net(x), twin(x), f"{what}: net(x)", inputs=(x,))
+
+
+def check_replaced_parameter(ex, base, *, seed: int = 80):
+    """``net.shift = a new Parameter`` on the "Scaled" network replaces the old parameter."""
+    check_plain_base(ex, base)
+    net, twin, what, _ = twins(base, "Scaled", seed=seed)
+    old, shift = twin.shift, parameter(3, seed=seed + 5)
+    net.shift = shift
+    twin.shift = shift
+    assert_parameters(ex, net, twin.named_parameters(), f"{what}, then net.shift = a new Parameter",
+                      ordered=False, stale=[("old shift", old)], stale_hint=REPLACES_HINT)
+
+
+def check_separate_instances(ex, base, *, seed: int = 90):
+    """Two "TwoLayer" networks (and a third network built after them) keep separate registries:
+    each reports its own parameters and children, also after ``b.extra = Linear(3, 2)``."""
+    check_plain_base(ex, base)
+    a, twin_a, what, children_a = twins(base, "TwoLayer", seed=seed)
+    b, twin_b, _, _ = twins(base, "TwoLayer", seed=seed + 5)
+    twins(base, "Scaled", seed=seed + 9)
+    assert_parameters(ex, a, twin_a.named_parameters(), f"the first of two {what}", hint=SEPARATE_REGISTRY_HINT,
+                      ordered=False)
+    assert_children(ex, a, children_a, f"the first of two {what}", hint=SEPARATE_REGISTRY_HINT)
+    assert_parameters(ex, b, twin_b.named_parameters(), f"the second of two {what}", hint=SEPARATE_REGISTRY_HINT,
+                      ordered=False)
+    extra = linear(3, 2, seed=seed + 8)
+    b.extra = extra
+    twin_b.extra = extra
+    for net, twin, which in ((a, twin_a, "first"), (b, twin_b, "second")):
+        assert_parameters(ex, net, twin.named_parameters(), f"the {which} of two {what}, after b.extra = Linear(3, 2)",
+                          hint=SEPARATE_REGISTRY_HINT, ordered=False)
+
+
+def check_kind_change(ex, base, *, seed: int = 120):
     """A registered name given a value of another kind ends up registered once, as that kind,
     as nn.Module does: a Parameter where a module was; None where a module or a Parameter was
     (nothing registered). nn.Module refuses a module where a Parameter was: not asked."""
+    check_plain_base(ex, base)
     net, twin, what, _ = twins(base, "TwoLayer", seed=seed)
     old, param = twin.l2, parameter(3, seed=seed + 5)
     net.l2 = param
     twin.l2 = param
     what = f"{what}, then net.l2 = a Parameter of shape (3,)"
     assert_attributes(ex, net, {"l2": param}, what)
-    assert_parameters(ex, net, twin.named_parameters(), what, ordered=False, missing_hint=_KIND_HINT,
-                      stale=[("old l2.weight", old.weight), ("old l2.bias", old.bias)], stale_hint=_KIND_HINT)
-    assert_children(ex, net, twin.named_children(), what, hint=_KIND_HINT)
+    assert_parameters(ex, net, twin.named_parameters(), what, ordered=False, missing_hint=KIND_CHANGE_HINT,
+                      stale=[("old l2.weight", old.weight), ("old l2.bias", old.bias)], stale_hint=KIND_CHANGE_HINT)
+    assert_children(ex, net, twin.named_children(), what, hint=KIND_CHANGE_HINT)
 
     net, twin, what, _ = twins(base, "TwoLayer", seed=seed + 20)
     old = twin.l1
     net.l1 = None
     twin.l1 = None
     what = f"{what}, then net.l1 = None"
-    assert_parameters(ex, net, twin.named_parameters(), what, ordered=False, missing_hint=_KIND_HINT,
-                      stale=[("old l1.weight", old.weight), ("old l1.bias", old.bias)], stale_hint=_KIND_HINT)
-    assert_children(ex, net, [(n, m) for n, m in twin.named_children()], what, hint=_KIND_HINT)
+    assert_parameters(ex, net, twin.named_parameters(), what, ordered=False, missing_hint=KIND_CHANGE_HINT,
+                      stale=[("old l1.weight", old.weight), ("old l1.bias", old.bias)], stale_hint=KIND_CHANGE_HINT)
+    assert_children(ex, net, list(twin.named_children()), what, hint=KIND_CHANGE_HINT)
 
     net, twin, what, _ = twins(base, "Scaled", seed=seed + 30)
     old = twin.shift
@@ -468,4 +675,87 @@ def check_kind_change(ex, base, seed: int = 0):
     twin.shift = None
     what = f"{what}, then net.shift = None"
     assert_parameters(ex, net, twin.named_parameters(), what, ordered=False, stale=[("old shift", old)],
-                      stale_hint=_KIND_HINT)
+                      stale_hint=KIND_CHANGE_HINT)
+
+
+def check_call(ex, base, *, seed: int = 100):
+    """Calling the "TwoInputs" network passes positional and keyword arguments on to forward."""
+    check_plain_base(ex, base)
+    net, twin, what, _ = twins(base, "TwoInputs", seed=seed)
+    a, b = randn(2, 4, seed=seed + 1), randn(2, 4, seed=seed + 2)
+    assert_call(ex, net, twin, (a, b), {}, f"{what}: net(a, b) runs forward(a, b)", PASS_ON_HINT)
+    assert_call(ex, net, twin, (a, b), {"weight": 0.5}, f"{what}: net(a, b, weight=0.5) runs forward(a, b, weight=0.5)",
+                PASS_ON_HINT)
+
+
+def check_repr(ex, base, kind: str, *, seed: int):
+    """``repr(net)`` of the network ``kind`` lists each child by name, with its repr."""
+    check_plain_base(ex, base)
+    net, _, what, children = twins(base, kind, seed=seed)
+    assert_repr(ex, net, children, what)
+
+
+# == SequentialModel ========================================================================
+UNREGISTERED_HINT = ("a plain Python list of layers is invisible to nn.Module: register them with nn.ModuleList "
+                     "or add_module")
+COPIES_HINT = ("register the layers you were given, not copies: the caller's layers are the ones an optimizer "
+               "must train")
+SEPARATE_LAYERS_HINT = "each instance holds its own layers: create the ModuleList in __init__, not in the class body"
+
+
+def check_sequential_forward(ex, cls, *, seed: int = 200):
+    """For each of ``layer_lists(seed)`` in turn, ``cls(layers)`` is an nn.Module without an
+    nn.Sequential inside, and computes, and differentiates with respect to its input, what
+    ``nn.Sequential(*layers)`` does (4 seeded rows, seeds ``seed + 10``, ``seed + 11``, ...)."""
+    for i, (text, layers, hint) in enumerate(layer_lists(seed=seed)):
+        model = ex.call(cls, layers)
+        require_module(ex, model, f"SequentialModel({text})")
+        no_sequential_inside(ex, model, f"SequentialModel({text})")
+        ex.compare(model, nn.Sequential(*layers), randn(4, 6, seed=seed + 10 + i), grad=True,
+                   what=f"forward and input gradient with {text}", hint=hint)
+
+
+def check_sequential_parameters(ex, cls, *, seed: int = 300):
+    """For each of ``layer_lists(seed)``, ``cls(layers)`` yields the given layers' parameters
+    (the same objects), in order, each once, as ``nn.Sequential(*layers)`` does."""
+    for text, layers, _ in layer_lists(seed=seed):
+        model = ex.call(cls, layers)
+        assert_parameters(ex, model, nn.Sequential(*layers).named_parameters(), f"SequentialModel({text})",
+                          missing_hint=UNREGISTERED_HINT, extra_hint=COPIES_HINT)
+
+
+def check_sequential_instances(ex, cls, *, seed: int = 310):
+    """Two instances on two lists of layers each report their own layers' parameters; the first's
+    state_dict holds nn.Sequential's tensors in order, and loading it into the second copies them."""
+    layers_a, layers_b = mlp_layers(6, 5, 3, seed=seed), mlp_layers(6, 5, 3, seed=seed + 10)
+    a, b = ex.call(cls, layers_a), ex.call(cls, layers_b)
+    for model, layers, which in ((a, layers_a, "first"), (b, layers_b, "second")):
+        assert_parameters(ex, model, nn.Sequential(*layers).named_parameters(),
+                          f"the {which} of two SequentialModel instances", hint=SEPARATE_LAYERS_HINT)
+    state, reference_state = a.state_dict(), nn.Sequential(*layers_a).state_dict()
+    if not (len(state) == len(reference_state)
+            and all(torch.equal(s, r) for s, r in zip(state.values(), reference_state.values()))):
+        ex.fail("SequentialModel([Linear(6, 5), ReLU(), Linear(5, 3)])",
+                f"state_dict() holds {len(state)} tensors, expected the {len(reference_state)} of nn.Sequential, "
+                "in the same order", hint=UNREGISTERED_HINT)
+    b.load_state_dict(state)
+    for i in (0, 2):
+        for name in ("weight", "bias"):
+            ex.assert_close(getattr(layers_b[i], name), getattr(layers_a[i], name),
+                            f"layer {i}'s {name} of a second instance after b.load_state_dict(a.state_dict())")
+
+
+def check_sequential_to_eval(ex, cls, *, seed: int = 400, devices=DEVICES):
+    """On [Linear, BatchNorm1d, ReLU, Dropout, Linear], ``eval()`` / ``train()`` reach every given
+    layer, ``.to(torch.float64)`` returns the model and converts every layer's parameters and
+    buffers, and ``.to(device)`` moves them, for each of ``devices`` in turn."""
+    layers = [linear(6, 5, seed=seed), nn.BatchNorm1d(5), nn.ReLU(), nn.Dropout(0.5), linear(5, 3, seed=seed + 2)]
+    what = "SequentialModel([Linear(6, 5), BatchNorm1d(5), ReLU(), Dropout(0.5), Linear(5, 3)])"
+    model = ex.call(cls, layers)
+    named = [(f"layer {i} ({type(layer).__name__})", layer) for i, layer in enumerate(layers)]
+    assert_eval_reaches(ex, model, named, what)
+    assert_returns_itself(ex, model, what)
+    assert_moved(ex, model, layer_tensors(layers), what, dtype=torch.float64)
+    for device in devices:
+        model.to(device)
+        assert_moved(ex, model, layer_tensors(layers), what, device=device)
