@@ -52,6 +52,18 @@ def test_a_crash_other_than_a_check_keeps_its_exception_name():
     assert m.text == "NameError: name 'softmax' is not defined"
 
 
+
+def test_a_failure_in_the_course_format_groups_by_its_parts():
+    from workbook.course.failures import Failure
+
+    text = Failure("nll", "got 0.25, expected 0.5", "values: dim=0", inputs="float32 (3,) on cpu",
+                   code="in nll: return -x.mean()", hint="pick the target's column").render()
+    assert failure_message("CheckFailure", text, "nll") == Message("nll: values, dim=0: got …, expected …",
+                                                                   "pick the target's column")
+    whole = failure_message("CheckFailure", "nll: got 0.25 where 1.5 was due\n  hint: look", "nll")
+    assert whole == Message("nll: got … where … was due", "look")  # no property named: the line as it is
+
+
 # -- a synthetic class (no nbgrader) --------------------------------------------------------------
 
 def _synthetic():
