@@ -10,6 +10,8 @@ from pathlib import Path
 
 import nbformat
 
+from workbook.course import table
+
 SOLUTION_MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
 
 
@@ -41,11 +43,12 @@ def test_cells(nb) -> list[TestCell]:
 
 
 def exercise_of(test_grade_id: str, exercises) -> str:
-    """The exercise a test cell belongs to: the longest name with ``test_<name>`` as prefix."""
-    matches = [e for e in exercises if test_grade_id == f"test_{e}" or test_grade_id.startswith(f"test_{e}_")]
-    if not matches:
+    """The exercise a test cell belongs to (the course table's naming rule); an error for a test
+    cell that belongs to none, since its points would count for nothing."""
+    found = table.exercise_of(test_grade_id, exercises)
+    if found is None:
         raise ValueError(f"test cell {test_grade_id!r} belongs to no exercise of {list(exercises)}")
-    return max(matches, key=len)
+    return found
 
 
 def points_by_exercise(nb) -> dict[str, float]:
