@@ -2,15 +2,17 @@
 
 import os
 
+from workbook.course import COURSE_ID  # set once, in the course table
+
 c = get_config()  # noqa: F821  (nbgrader provides get_config)
 
-c.CourseDirectory.course_id = "minibatch-training"
+c.CourseDirectory.course_id = COURSE_ID
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 # generate_solution writes the executed solution notebooks here (committed with release/).
 c.CourseDirectory.solution_directory = "solutions"
 
-# The assignments, released in this order: 01_cross_entropy, 02_training_loop, 03_modules,
-# 04_data_loading (generate_assignment adds each to the gradebook).
+# The assignments and their release order come from the course table (workbook/course/table.py,
+# ASSIGNMENTS); generate_assignment adds each to the gradebook.
 
 # Each cell gets 30 s (a demo cell trains on a small subset while NBGRADER_EXECUTION is
 # set; a cell that loops forever is interrupted and grading goes on).

@@ -22,6 +22,7 @@ import postgres
 from workbook.grading import gradebook, nbgrader_bridge, sandbox
 from workbook import grading, cli
 from workbook.grading import cluster as dask_grading
+from workbook.grading.contracts import GradingOptions
 
 pytestmark = pytest.mark.nbgrader
 
@@ -102,15 +103,15 @@ def test_the_worker_checks_tell_a_copy_a_changed_config_and_a_wrong_folder(tmp_p
     (course / "nbgrader_config.py").write_text("c = get_config()\n")
     (course / grading.LOG_FOLDER / f"{dask_grading.TOKEN_PREFIX}abc").write_text("")
     expected = dask_grading.config_hash(course)
-    off = {"WORKBOOK_SANDBOX": "off"}
-    monkeypatch.setenv("WORKBOOK_SANDBOX", "off")  # inspect_worker sets it here, as on a worker
+    off = GradingOptions(sandbox="off")
+    monkeypatch.setenv("WORKBOOK_SANDBOX", "require")  # the worker's own environment: the client's options win
     monkeypatch.chdir(course)
     assert dask_grading.inspect_worker(str(course), expected, "abc", off) == []
     assert "is a copy" in " ".join(dask_grading.inspect_worker(str(course), expected, "other", off, token_wait=0))
     assert "differs" in " ".join(dask_grading.inspect_worker(str(course), "0" * 64, "abc", off))
     monkeypatch.setattr(sandbox, "bubblewrap_works", lambda: False)  # a worker machine without bubblewrap
     assert dask_grading.inspect_worker(str(course), expected, "abc", off) == []
-    required = " ".join(dask_grading.inspect_worker(str(course), expected, "abc", {"WORKBOOK_SANDBOX": "require"}))
+    required = " ".join(dask_grading.inspect_worker(str(course), expected, "abc", GradingOptions(sandbox="require")))
     assert "bubblewrap" in required, required
     monkeypatch.chdir(tmp_path)
     assert f"started in {tmp_path}" in " ".join(dask_grading.inspect_worker(str(course), expected, "abc", off))

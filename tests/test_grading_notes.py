@@ -13,6 +13,7 @@ from conftest import release_notebook
 
 from workbook import grading
 from workbook.grading import sandbox
+from workbook.grading.contracts import GradeAnswer, GradingOptions, SubmissionOutcome
 
 A = "01_cross_entropy"
 
@@ -21,17 +22,17 @@ class StandIn:
     """Answers like grading.worker.GradeWorker.grade, without nbgrader."""
 
     def __init__(self, **answer):
-        self.answer = {"ok": True, "log": "", "error": "", "feedback": "", "notes": [], **answer}
+        self.answer = GradeAnswer(**{"ok": True, **answer})
         self.asked = []
 
-    def grade(self, student, assignment):
+    def grade(self, student, assignment) -> GradeAnswer:
         self.asked.append((student, assignment))
-        return dict(self.answer)
+        return self.answer
 
 
 @pytest.fixture
 def course(tmp_path, monkeypatch):
-    monkeypatch.setattr(sandbox, "enabled", lambda: True)
+    monkeypatch.setattr(sandbox, "enabled", lambda options=None: True)
     return tmp_path
 
 
@@ -42,22 +43,22 @@ def _hand_in(course, student, name=f"{A}.ipynb", nb=None) -> grading.Submission:
     return grading.Submission(student, A, folder)
 
 
-def _collect(sub, problem, feedback, course) -> grading.GradeRun:
+def _collect(outcome: SubmissionOutcome, course) -> grading.GradeRun:
     run = grading.GradeRun(logs=course / grading.LOG_FOLDER, sandboxed=True)
     results = queue.SimpleQueue()
-    results.put((sub, problem, feedback))
-    grading.run._collect([sub], results, run, progress=False)
+    results.put(outcome)
+    grading.run._collect([outcome.submission], results, run, progress=False)
     return run
 
 
 def test_a_failed_feedback_keeps_nbgraders_whole_output_and_the_summary_says_where(course):
     sub = _hand_in(course, "ann")
     traceback = "Traceback (most recent call last):\n" + "  frame\n" * 500 + "RuntimeError: the feedback broke"
-    problem, feedback = grading.grade_one(sub, StandIn(feedback=traceback), course, "sqlite://")
-    assert problem is None and feedback == traceback
+    outcome = grading.grade_one(sub, StandIn(feedback=traceback), course, "sqlite://")
+    assert outcome.problem is None and outcome.feedback_problem == traceback
     log = course / grading.LOG_FOLDER / f"ann.{A}.feedback.log"
     assert log.read_text() == traceback  # all of it, not the last line
-    summary = grading.summary(_collect(sub, problem, feedback, course))
+    summary = grading.summary(_collect(outcome, course))
     assert f"ann/{A}: graded, but no feedback: RuntimeError: the feedback broke" in summary
     assert str(log) in summary
     grading.grade_one(sub, StandIn(), course, "sqlite://")  # the next grading writes its feedback
@@ -67,8 +68,8 @@ def test_a_failed_feedback_keeps_nbgraders_whole_output_and_the_summary_says_whe
 def test_repairs_reach_the_summary_and_the_report_and_go_when_no_longer_true(course):
     sub = _hand_in(course, "bea")
     note = "cell 9 is a copy of the solution cell `softmax`: it ran as a plain cell"
-    problem, feedback = grading.grade_one(sub, StandIn(notes=[note]), course, "sqlite://")
-    assert f"  repaired bea/{A}: {note}" in grading.summary(_collect(sub, problem, feedback, course)).splitlines()
+    outcome = grading.grade_one(sub, StandIn(notes=[note]), course, "sqlite://")
+    assert f"  repaired bea/{A}: {note}" in grading.summary(_collect(outcome, course)).splitlines()
     assert ("bea", A, f"repaired before grading: {note}") in grading.grading_notes(course)
     grading.grade_one(sub, StandIn(), course, "sqlite://")
     assert grading.grading_notes(course) == []
@@ -78,7 +79,7 @@ def test_repairs_reach_the_summary_and_the_report_and_go_when_no_longer_true(cou
 def test_a_renamed_notebook_alone_is_graded_as_the_assignments(course, name):
     sub = _hand_in(course, "cai", name)
     worker = StandIn()
-    assert grading.grade_one(sub, worker, course, "sqlite://") == (None, "")
+    assert grading.grade_one(sub, worker, course, "sqlite://") == SubmissionOutcome(sub, None, "")
     assert worker.asked == [("cai", A)]
     assert sub.notebook.read_bytes() == (sub.folder / name).read_bytes()
     assert (sub.folder / name).exists()  # the student's file stays
@@ -112,11 +113,11 @@ def test_other_notebooks_are_not_taken_for_the_assignment(course):
 
 def test_grades_made_without_the_sandbox_are_recorded_until_regraded_with_it(course, monkeypatch):
     sub = _hand_in(course, "fay")
-    monkeypatch.setattr(sandbox, "enabled", lambda: False)
+    monkeypatch.setattr(sandbox, "enabled", lambda options=None: False)
     grading.grade_one(sub, StandIn(), course, "sqlite://")
     assert grading.unsandboxed_submissions(course) == [("fay", A)]
     assert any("WITHOUT the sandbox" in why for _, _, why in grading.grading_notes(course))
-    monkeypatch.setattr(sandbox, "enabled", lambda: True)
+    monkeypatch.setattr(sandbox, "enabled", lambda options=None: True)
     grading.grade_one(sub, StandIn(), course, "sqlite://")
     assert grading.unsandboxed_submissions(course) == []
     unsandboxed_run = grading.GradeRun(sandboxed=False)
@@ -131,3 +132,23 @@ def test_reasons_say_what_to_do_not_see_the_traceback():
     reason = grading.actionable_reason(output)
     assert reason.startswith("its nbgrader cell metadata is broken beyond the automatic repairs")
     assert "fresh copy of the released notebook" in reason and "Please see" not in reason
+
+
+def test_the_unsandboxed_record_follows_the_options_the_run_was_given_not_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKBOOK_SANDBOX", "require")  # what `workbook grade --sandbox off` no longer changes
+    monkeypatch.setattr(sandbox, "bubblewrap_works", lambda: True)
+    sub = _hand_in(tmp_path, "gus")
+    grading.grade_one(sub, StandIn(), tmp_path, "sqlite://", options=GradingOptions(sandbox="off"))
+    assert grading.unsandboxed_submissions(tmp_path) == [("gus", A)]
+    grading.grade_one(sub, StandIn(), tmp_path, "sqlite://", options=GradingOptions(sandbox="require"))
+    assert grading.unsandboxed_submissions(tmp_path) == []
+
+
+def test_a_failed_answer_is_kept_and_a_dead_process_is_retried(course, monkeypatch):
+    monkeypatch.setattr(grading.run.time, "sleep", lambda _: None)
+    sub = _hand_in(course, "hal")
+    worker = StandIn(ok=False, error="the grading process died (exit code -9)", died=True)
+    outcome = grading.grade_one(sub, worker, course, "sqlite://")
+    assert len(worker.asked) == grading.run.RETRIES + 1  # a death may be transient
+    assert not outcome.graded and "died" in outcome.problem
+    assert "died" in (course / grading.LOG_FOLDER / f"hal.{A}.log").read_text()

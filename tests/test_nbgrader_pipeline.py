@@ -140,11 +140,11 @@ def test_a_grading_process_that_dies_is_replaced(graded_course):
     assignment = WRITTEN[0]
     worker = grading.start_worker(course, gradebook.default_url(course), None, "test-death")
     try:
-        assert worker.grade("solutions", assignment)["ok"]
+        assert worker.grade("solutions", assignment).ok
         first = worker.proc.pid
         os.kill(first, signal.SIGKILL)
         worker.proc.wait()
-        assert worker.grade("blank", assignment)["ok"]
+        assert worker.grade("blank", assignment).ok
         assert worker.proc.pid != first
     finally:
         worker.close()
@@ -159,7 +159,7 @@ def test_a_grading_process_past_its_time_limit_is_killed_with_its_kernel(graded_
     worker = grading.start_worker(course, url, None, "test-limit")
     worker.max_seconds = 1.0  # less than starting a kernel and importing torch takes
     try:
-        problem, _ = grading.grade_one(sub, worker, course, url)
+        problem = grading.grade_one(sub, worker, course, url).problem
     finally:
         worker.close()
     assert "grading took longer than 1 s and was stopped" in problem

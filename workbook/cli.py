@@ -19,26 +19,37 @@ def _build(args) -> int:
     return 0
 
 
-def _grade(args) -> int:
+def grading_options(args):
+    """`workbook grade`'s options for the kernels: its flags, and the environment for the rest."""
     import os
+    from dataclasses import replace
 
+    from .grading.contracts import ENVIRONMENT_NAMES, GradingOptions
+
+    flags = {"sandbox": args.sandbox}
+    if args.memory_limit:
+        flags["memory_limit"] = int(args.memory_limit * 2**30)
+    overridden = {ENVIRONMENT_NAMES[option] for option in flags}  # a flag wins, even over a bad variable
+    rest = GradingOptions.from_environment({k: v for k, v in os.environ.items() if k not in overridden})
+    return replace(rest, **flags)
+
+
+def _grade(args) -> int:
     from . import grading
     from .authoring import build
     from .grading import gradebook
 
-    os.environ["WORKBOOK_SANDBOX"] = args.sandbox
-    if args.memory_limit:
-        os.environ["WORKBOOK_MEMORY_LIMIT"] = str(int(args.memory_limit * 2**30))
+    options = grading_options(args)
     if args.cluster:
         from .grading import cluster
 
         if args.shard or args.jobs:
             raise RuntimeError("--cluster does not take --shard or --jobs: the Dask scheduler shares the class "
                                "out, and each worker grades as many submissions at once as its --nthreads")
-        run = cluster.grade(args.root, args.cluster, db_url=args.db, cell_timeout=args.cell_timeout)
+        run = cluster.grade(args.root, args.cluster, db_url=args.db, cell_timeout=args.cell_timeout, options=options)
     else:
         run = grading.grade(args.root, jobs=args.jobs, db_url=args.db, shard=grading.parse_shard(args.shard),
-                            cell_timeout=args.cell_timeout)
+                            cell_timeout=args.cell_timeout, options=options)
     table = gradebook.totals(gradebook.configured_url(args.root, args.db))
     print(gradebook.format_table(table, build.assignments_in(args.root)))
     print(grading.summary(run))

@@ -8,7 +8,7 @@ them with nbgrader in parallel, prints the grade table, writes the report and ru
 
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import nbformat
@@ -16,6 +16,7 @@ import nbformat
 from workbook import audit, grading, report
 from workbook.authoring import build, notebooks
 from workbook.grading import gradebook, sandbox
+from workbook.grading.contracts import ENVIRONMENT_NAMES, GradingOptions
 from . import corpus
 
 MISTAKE_STUDENTS = ("cleo", "dev", "eli")
@@ -114,9 +115,9 @@ def demo_sandbox_mode() -> tuple[str, str]:
     and grades without it otherwise, so that `make demo` runs on any machine: its students
     are the course's own synthetic ones, not untrusted code. `workbook grade` refuses that.
     """
-    chosen = os.environ.get("WORKBOOK_SANDBOX")
+    chosen = os.environ.get(ENVIRONMENT_NAMES["sandbox"])
     if chosen:
-        return chosen, f"sandbox: WORKBOOK_SANDBOX={chosen}"
+        return chosen, f"sandbox: {ENVIRONMENT_NAMES['sandbox']}={chosen}"
     if sandbox.bubblewrap_works():
         return "auto", "sandbox: bubblewrap (as for a real class)"
     return "auto", ("sandbox: none. bubblewrap does not work here, so the demo grades WITHOUT it. That is acceptable "
@@ -143,15 +144,8 @@ def run_demo(repo, course_dir, *, log=print) -> int:
         "grading with nbgrader ...")
     mode, why = demo_sandbox_mode()
     log(why)
-    previous = os.environ.get("WORKBOOK_SANDBOX")
-    os.environ["WORKBOOK_SANDBOX"] = mode  # the grading processes inherit it
-    try:
-        run = grading.grade(course, log=log)
-    finally:
-        if previous is None:
-            os.environ.pop("WORKBOOK_SANDBOX", None)
-        else:
-            os.environ["WORKBOOK_SANDBOX"] = previous
+    options = replace(GradingOptions.from_environment(), sandbox=mode)
+    run = grading.grade(course, log=log, options=options)
     table = gradebook.totals(gradebook.configured_url(course))
     log("\nGrades\n" + gradebook.format_table(table, assignments))
     log("\nWho handed in what")

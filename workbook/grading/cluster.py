@@ -33,6 +33,7 @@ from distributed.comm import get_address_host
 
 from . import gradebook, sandbox
 from . import run as grading
+from .contracts import GradingOptions, SubmissionOutcome
 
 RETRIES = 2  # Dask runs a task again this often when it raises (a worker lost is retried apart)
 CONNECT_TIMEOUT_S = 30
@@ -43,9 +44,6 @@ NOT_THE_STUDENTS = ("OperationalError", "could not connect to server", "connecti
                     "server closed the connection", "the grading process did not start")
 TOKEN_PREFIX = ".cluster-"
 TOKEN_WAIT_S = 30  # NFS may cache "no such file" for up to acdirmax (30-60 s)
-# The client's sandbox choice and limits, which the workers' grading processes must honour too.
-FORWARDED = ("WORKBOOK_MEMORY_LIMIT", "WORKBOOK_PROCESS_LIMIT", "WORKBOOK_TMP_LIMIT",
-             "WORKBOOK_KERNEL_THREADS")
 
 
 class NotTheStudentsFault(RuntimeError):
@@ -55,20 +53,6 @@ class NotTheStudentsFault(RuntimeError):
 def config_hash(root: Path) -> str | None:
     path = Path(root) / "nbgrader_config.py"
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
-
-
-def settings() -> dict[str, str]:
-    """The environment that decides how kernels run (sandbox, limits), as set here."""
-    chosen = {"WORKBOOK_SANDBOX": sandbox.mode()}
-    chosen.update({name: os.environ[name] for name in FORWARDED if name in os.environ})
-    return chosen
-
-
-def _apply(chosen: dict[str, str]):
-    """Make this (worker) process's grading processes run kernels as the client asked."""
-    for name in FORWARDED:
-        os.environ.pop(name, None)
-    os.environ.update(chosen)
 
 
 def _sees(path: Path, wait: float) -> bool:
@@ -85,10 +69,10 @@ def _sees(path: Path, wait: float) -> bool:
             time.sleep(1)
 
 
-def inspect_worker(root: str, expected_hash: str, token: str, chosen: dict[str, str],
+def inspect_worker(root: str, expected_hash: str, token: str, chosen: GradingOptions,
                    token_wait: float = TOKEN_WAIT_S) -> list[str]:
-    """Why this process cannot grade the course at ``root``: an empty list when it can."""
-    _apply(chosen)
+    """Why this process cannot grade the course at ``root`` with the client's options ``chosen``:
+    an empty list when it can."""
     root_path = Path(root)
     problems = []
     here = Path.cwd().resolve()
@@ -104,7 +88,7 @@ def inspect_worker(root: str, expected_hash: str, token: str, chosen: dict[str, 
         problems.append(f"its {root} is a copy, not the shared course folder (it does not see a file "
                         "just written there)")
     try:
-        if not sandbox.enabled() and chosen["WORKBOOK_SANDBOX"] != "off":
+        if not sandbox.enabled(chosen) and chosen.sandbox != "off":
             problems.append("bubblewrap does not work there (install it, or grade with --sandbox off)")
     except RuntimeError as error:  # the sandbox is required and missing: its own explanation
         problems.append(str(error))
@@ -127,7 +111,7 @@ class GradingPlugin(WorkerPlugin):
     idempotent = False
 
     def __init__(self, root: str, db_url: str, cell_timeout: int | None, expected_hash: str,
-                 token: str, chosen: dict[str, str], threads_per_host: dict[str, int]):
+                 token: str, chosen: GradingOptions, threads_per_host: dict[str, int]):
         self.root, self.db_url, self.cell_timeout = root, db_url, cell_timeout
         self.expected_hash, self.token, self.chosen = expected_hash, token, chosen
         self.threads_per_host = threads_per_host
@@ -148,22 +132,23 @@ class GradingPlugin(WorkerPlugin):
             return self.idle.get_nowait()
         except queue.Empty:
             with self.lock:
-                number = f"dask-{os.getpid()}-{len(self.started)}"
-                process = grading.start_worker(Path(self.root), self.db_url, self.cell_timeout, number, self.jobs)
+                name = f"dask-{os.getpid()}-{len(self.started)}"
+                process = grading.start_worker(Path(self.root), self.db_url, self.cell_timeout, name, self.jobs,
+                                               options=self.chosen)
                 self.started.append(process)
             return process
 
-    def grade(self, sub: grading.Submission) -> tuple[str | None, str]:
+    def grade(self, sub: grading.Submission) -> SubmissionOutcome:
         if self.problems:
             raise NotTheStudentsFault(f"worker {self.name} cannot grade: {'; '.join(self.problems)}")
         process = self._take()
         try:
-            problem, feedback = grading.grade_one(sub, process, Path(self.root), self.db_url)
+            outcome = grading.grade_one(sub, process, Path(self.root), self.db_url, options=self.chosen)
         finally:
             self.idle.put(process)
-        if problem is not None and any(marker in problem for marker in NOT_THE_STUDENTS):
-            raise NotTheStudentsFault(problem)
-        return problem, feedback
+        if outcome.problem is not None and any(marker in outcome.problem for marker in NOT_THE_STUDENTS):
+            raise NotTheStudentsFault(outcome.problem)
+        return outcome
 
     def stop(self):
         """Kill the grading processes and their kernels now (the run was interrupted)."""
@@ -207,7 +192,7 @@ def _connect(address: str):
     return client
 
 
-def check_workers(client, root: Path, expected_hash: str, token: str, chosen: dict[str, str]):
+def check_workers(client, root: Path, expected_hash: str, token: str, chosen: GradingOptions):
     """Refuse to start unless every worker can grade this course; name each one that cannot."""
     answers = client.run(_inspect_on_worker, str(root), expected_hash, token, chosen)
     refused = [f"  worker {a['name']} ({address}, host {a['host']}): {problem}"
@@ -226,15 +211,16 @@ def threads_per_host(client) -> dict[str, int]:
 
 
 def grade(root, address: str, *, db_url: str | None = None, cell_timeout: int | None = None,
-          progress: bool = True, log=print) -> grading.GradeRun:
-    """Grade every submission under ``submitted/`` on the Dask cluster at ``address``."""
+          options: GradingOptions | None = None, progress: bool = True, log=print) -> grading.GradeRun:
+    """Grade every submission under ``submitted/`` on the Dask cluster at ``address``; its
+    workers' kernels run as ``options`` say (default: as this process's environment says)."""
     root = Path(root).resolve()
     db_url = gradebook.configured_url(root, db_url)
     require_postgresql(db_url)
     expected_hash = config_hash(root)
     if expected_hash is None:
         raise FileNotFoundError(f"{root}/nbgrader_config.py: not a course folder")
-    chosen = settings()
+    chosen = options if options is not None else GradingOptions.from_environment()  # the workers honour it too
     started = time.monotonic()
     token = uuid.uuid4().hex
     token_path = root / grading.LOG_FOLDER / f"{TOKEN_PREFIX}{token}"
@@ -246,15 +232,15 @@ def grade(root, address: str, *, db_url: str | None = None, cell_timeout: int | 
         check_workers(client, root, expected_hash, token, chosen)
         threads = threads_per_host(client)
         log(f"grading on {len(threads)} machine(s), {sum(threads.values())} notebook(s) at a time, at {address}")
-        if chosen["WORKBOOK_SANDBOX"] == "off":
+        if chosen.sandbox == "off":
             log("WARNING: grading WITHOUT the sandbox (--sandbox off): student code runs with the workers' "
                 "permissions; it can read the hidden tests and rewrite the gradebook. The summary and "
                 "`workbook report` will say so.")
-        run = grading.GradeRun(sandboxed=chosen["WORKBOOK_SANDBOX"] != "off", logs=root / grading.LOG_FOLDER)
+        run = grading.GradeRun(sandboxed=chosen.sandbox != "off", logs=root / grading.LOG_FOLDER)
         subs = grading.find_submissions(root)
         if not subs:
             log("no submissions found under submitted/<student>/<assignment>/")
-        grading.ensure_assignments(root, {s.assignment for s in subs}, db_url, log)
+        grading.ensure_assignments(root, {s.assignment for s in subs}, db_url, log, options=chosen)
         gradebook.add_students(db_url, {s.student for s in subs})
         _grade_all(client, subs, run, GradingPlugin(str(root), db_url, cell_timeout, expected_hash, token, chosen, threads),
                    progress)
@@ -285,15 +271,15 @@ def _grade_all(client, subs, run, plugin: GradingPlugin, progress: bool):
                 for future in as_completed(list(futures), loop=client.loop):
                     sub = pending.pop(future)
                     if future.status == "finished":
-                        results.put((sub, *future.result()))
+                        results.put(future.result())
                     elif future.status == "error":
                         error = future.exception()
-                        results.put((sub, f"not graded on the cluster: {type(error).__name__}: {error}", ""))
+                        results.put(SubmissionOutcome(sub, f"not graded on the cluster: {type(error).__name__}: {error}"))
                     else:  # cancelled: the scheduler went away
-                        results.put((sub, f"not graded on the cluster: the task was {future.status}", ""))
+                        results.put(SubmissionOutcome(sub, f"not graded on the cluster: the task was {future.status}"))
             except Exception as error:  # noqa: BLE001 - the run must still end, each submission accounted for
                 for sub in pending.values():
-                    results.put((sub, f"not graded on the cluster: {type(error).__name__}: {error}", ""))
+                    results.put(SubmissionOutcome(sub, f"not graded on the cluster: {type(error).__name__}: {error}"))
 
         threading.Thread(target=report, daemon=True).start()
         try:

@@ -5,11 +5,11 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 
+from workbook.course.table import COURSE_ID  # noqa: F401  (set once, there; nbgrader_config.py reads it too)
+
 from .nbgrader_bridge import put_environment_tools_on_path
 
 put_environment_tools_on_path()  # nbgrader's Gradebook runs `alembic` through PATH
-
-COURSE_ID = "minibatch-training"
 
 
 def default_url(root) -> str:

@@ -19,7 +19,7 @@ import socket
 import threading
 import time
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import nbformat
@@ -29,6 +29,7 @@ from workbook.course import folders
 
 from . import gradebook, sandbox
 from . import nbgrader_bridge
+from .contracts import GradingOptions, Submission, SubmissionOutcome
 from .worker import GradeWorker
 
 TRANSIENT = ("database is locked", "Address already in use", "Kernel died before replying",
@@ -39,17 +40,6 @@ RETRIES = 2
 LOG_FOLDER = "grading-logs"  # nbgrader's full output for each failure, and each worker's log
 UNSANDBOXED_FOLDER = "unsandboxed"  # in LOG_FOLDER: one file per submission graded with --sandbox off
 SUBMISSION_LIMIT_S = 1800  # a grading process stuck this long on one notebook is killed
-
-
-@dataclass(frozen=True)
-class Submission:
-    student: str
-    assignment: str
-    folder: Path
-
-    @property
-    def notebook(self) -> Path:
-        return self.folder / f"{self.assignment}.ipynb"
 
 
 @dataclass
@@ -151,68 +141,87 @@ def precheck(sub: Submission) -> str | None:
     return None
 
 
-def _nbgrader(args, root: Path, db_url: str):
+def _options(options: GradingOptions | None) -> GradingOptions:
+    """The options given, else the ones this process's environment carries (`workbook demo`, tests)."""
+    return options if options is not None else GradingOptions.from_environment()
+
+
+def _nbgrader(args, root: Path, db_url: str, options: GradingOptions | None = None):
+    hide_course = replace(_options(options), hidden=(str(root),))
     return nbgrader_bridge.run([*args, f"--CourseDirectory.db_url={db_url}"], root, check=False,
-                            env={"WORKBOOK_HIDE": str(root)})
+                               env=hide_course.to_environment())
 
 
-def kernel_threads(jobs: int) -> str:
+def kernel_threads(jobs: int, options: GradingOptions | None = None) -> str:
     """CPU threads for each graded kernel's PyTorch: the cores shared out among the jobs.
 
     PyTorch starts one OpenMP thread per core in every kernel, and idle OpenMP threads spin;
     two kernels side by side on two cores then slow each other down by a third (measured
     in benchmarks/grading.py). The notebooks' tensors are small: one thread loses nothing.
     """
-    return os.environ.get("WORKBOOK_KERNEL_THREADS") or str(max(1, (os.cpu_count() or 1) // max(1, jobs)))
+    chosen = _options(options).kernel_threads
+    return str(chosen) if chosen is not None else str(max(1, (os.cpu_count() or 1) // max(1, jobs)))
 
 
-def start_worker(root: Path, db_url: str, cell_timeout: int | None, number, jobs: int = 1,
-                 shard: tuple[int, int] | None = None) -> GradeWorker:
-    """A grading process configured like ``nbgrader autograde`` on this course would be."""
+def worker_log_path(root: Path, name: str, shard: tuple[int, int] | None = None) -> Path:
+    """A grading process's log, named by machine and shard too: shards, on one machine or
+    several, share the course folder."""
+    share = f"-shard{shard[0]}of{shard[1]}" if shard else ""
+    return root / LOG_FOLDER / f"worker-{socket.gethostname()}{share}-{name}.log"
+
+
+def start_worker(root: Path, db_url: str, cell_timeout: int | None, name: str, jobs: int = 1,
+                 shard: tuple[int, int] | None = None, *, options: GradingOptions | None = None) -> GradeWorker:
+    """A grading process configured like ``nbgrader autograde`` on this course would be.
+
+    ``name`` tells its log apart from the others' (a run's worker number, ``single``, ...);
+    ``options`` (default: this process's environment) decide how its kernels run."""
     argv = [f"--CourseDirectory.root={root}", f"--CourseDirectory.db_url={db_url}"]
     if cell_timeout:
         argv.append(f"--Execute.timeout={cell_timeout}")
-    threads = kernel_threads(jobs)
-    env = {**nbgrader_bridge.environment(), "WORKBOOK_HIDE": str(root), "OMP_NUM_THREADS": threads,
-           "MKL_NUM_THREADS": threads}
-    # Named by machine and shard too: shards, on one machine or several, share the course folder.
-    share = f"-shard{shard[0]}of{shard[1]}" if shard else ""
-    log_path = root / LOG_FOLDER / f"worker-{socket.gethostname()}{share}-{number}.log"
-    return GradeWorker(root, argv, env, log_path, max_seconds=SUBMISSION_LIMIT_S)
+    options = _options(options)
+    threads = kernel_threads(jobs, options)
+    env = {**replace(options, hidden=(str(root),)).over(nbgrader_bridge.environment()),
+           "OMP_NUM_THREADS": threads, "MKL_NUM_THREADS": threads}
+    return GradeWorker(root, argv, env, worker_log_path(root, name, shard), max_seconds=SUBMISSION_LIMIT_S)
 
 
-def grade_one(sub: Submission, worker: GradeWorker, root: Path, db_url: str) -> tuple[str | None, str]:
-    """Autograde one submission and write its feedback: (failure reason or None, feedback problem)."""
+def grade_one(sub: Submission, worker: GradeWorker, root: Path, db_url: str, *,
+              options: GradingOptions | None = None) -> SubmissionOutcome:
+    """Autograde one submission and write its feedback. ``options``: those ``worker`` was
+    started with (default: this process's environment), to record a grade made unsandboxed."""
     renamed = adopt_renamed(sub)
     problem = precheck(sub)
     if problem is not None:
         _keep_log(root, sub, f"not given to nbgrader: {problem}\n")
         forget(sub, root, db_url)
-        return problem, ""
+        return SubmissionOutcome(sub, problem)
     for attempt in range(RETRIES + 1):
         answer = worker.grade(sub.student, sub.assignment)
-        if answer["ok"]:
+        if answer.ok:
             _log_path(root, sub).unlink(missing_ok=True)
-            _keep_notes(root, sub, [renamed] if renamed else [], answer.get("notes", []))
-            _mark_unsandboxed(root, sub)
-            _keep_feedback_log(root, sub, answer["feedback"])
-            return None, answer["feedback"]
-        output = answer["log"] + "\n" + answer["error"]
+            _keep_notes(root, sub, [renamed] if renamed else [], list(answer.notes))
+            _mark_unsandboxed(root, sub, _options(options))
+            _keep_feedback_log(root, sub, answer.feedback)
+            return SubmissionOutcome(sub, None, answer.feedback)
+        output = answer.log + "\n" + answer.error
         _keep_log(root, sub, output)
         problem = actionable_reason(output)
-        if not answer.get("died") and not any(marker in output for marker in TRANSIENT):
+        if not answer.died and not any(marker in output for marker in TRANSIENT):
             break
         time.sleep(1 + attempt)
     forget(sub, root, db_url)
-    return problem, ""
+    return SubmissionOutcome(sub, problem)
 
 
-def grade_submission(sub: Submission, root, db_url: str, cell_timeout: int | None = None) -> str | None:
+def grade_submission(sub: Submission, root, db_url: str, cell_timeout: int | None = None, *,
+                     options: GradingOptions | None = None) -> str | None:
     """Grade (or regrade) a single submission in a grading process of its own; the failure or None."""
     root = Path(root).resolve()
-    worker = start_worker(root, db_url, cell_timeout, "single")
+    options = _options(options)
+    worker = start_worker(root, db_url, cell_timeout, "single", options=options)
     try:
-        return grade_one(sub, worker, root, db_url)[0]
+        return grade_one(sub, worker, root, db_url, options=options).problem
     finally:
         worker.close()
 
@@ -257,13 +266,13 @@ def _keep_feedback_log(root: Path, sub: Submission, output: str):
         path.unlink(missing_ok=True)
 
 
-def _mark_unsandboxed(root: Path, sub: Submission):
+def _mark_unsandboxed(root: Path, sub: Submission, options: GradingOptions):
     """Record whether this grade came from a kernel without the sandbox (the report says so).
 
     One file per submission, so that shards and regrades keep the record exact."""
     path = root / LOG_FOLDER / UNSANDBOXED_FOLDER / f"{sub.student}.{sub.assignment}"
     try:
-        sandboxed = sandbox.enabled()
+        sandboxed = sandbox.enabled(options)
     except sandbox.SandboxUnavailable:
         sandboxed = False
     if sandboxed:
@@ -332,7 +341,8 @@ def _last_error(output: str) -> str:
     return (exceptions or errors or lines)[-1][-300:]
 
 
-def ensure_assignments(root: Path, assignments, db_url: str, log, sharded: bool = False):
+def ensure_assignments(root: Path, assignments, db_url: str, log, sharded: bool = False, *,
+                       options: GradingOptions | None = None):
     """Put assignments missing from the gradebook there (nbgrader generate_assignment).
 
     Sharded runs on several machines would race to do it, so there a missing assignment is
@@ -344,30 +354,34 @@ def ensure_assignments(root: Path, assignments, db_url: str, log, sharded: bool 
                            "once before grading in shards")
     for assignment in missing:
         log(f"adding {assignment} to the gradebook (nbgrader generate_assignment)")
-        proc = _nbgrader(["generate_assignment", assignment, "--force"], root, db_url)
+        proc = _nbgrader(["generate_assignment", assignment, "--force"], root, db_url, options)
         if proc.returncode != 0:
             raise RuntimeError(f"could not add {assignment} to the gradebook:\n{_last_error(proc.stdout + proc.stderr)}")
 
 
 def grade(root, *, jobs: int | None = None, db_url: str | None = None, shard=None,
-          cell_timeout: int | None = None, progress: bool = True, log=print) -> GradeRun:
-    """Grade every submission under ``submitted/`` (the shard's share of them)."""
+          cell_timeout: int | None = None, options: GradingOptions | None = None,
+          progress: bool = True, log=print) -> GradeRun:
+    """Grade every submission under ``submitted/`` (the shard's share of them). ``options``:
+    how kernels run (default: as this process's environment says)."""
     root = Path(root).resolve()
+    options = _options(options)
     db_url = gradebook.configured_url(root, db_url)
     jobs = jobs or os.cpu_count() or 1
     started = time.monotonic()
-    run = GradeRun(sandboxed=_sandbox_announcement(log), logs=root / LOG_FOLDER)  # refuses without a sandbox
+    run = GradeRun(sandboxed=_sandbox_announcement(log, options), logs=root / LOG_FOLDER)  # refuses without a sandbox
     subs = find_submissions(root, shard)
     if not subs:
         log("no submissions found under submitted/<student>/<assignment>/")
-    ensure_assignments(root, {s.assignment for s in subs}, db_url, log, sharded=shard is not None)
+    ensure_assignments(root, {s.assignment for s in subs}, db_url, log, sharded=shard is not None, options=options)
     gradebook.add_students(db_url, {s.student for s in subs})
     waiting = queue.SimpleQueue()
     for sub in subs:
         waiting.put(sub)
     results = queue.SimpleQueue()
 
-    workers = [start_worker(root, db_url, cell_timeout, number, jobs, shard) for number in range(min(jobs, len(subs)))]
+    workers = [start_worker(root, db_url, cell_timeout, str(number), jobs, shard, options=options)
+               for number in range(min(jobs, len(subs)))]
 
     def serve(worker: GradeWorker):
         """One thread per worker process: take the next submission until none is left."""
@@ -378,9 +392,9 @@ def grade(root, *, jobs: int | None = None, db_url: str | None = None, shard=Non
                 except queue.Empty:
                     return
                 try:
-                    results.put((sub, *grade_one(sub, worker, root, db_url)))
+                    results.put(grade_one(sub, worker, root, db_url, options=options))
                 except Exception as error:  # the worker could not even start: the run must still end
-                    results.put((sub, f"{type(error).__name__}: {error}", ""))
+                    results.put(SubmissionOutcome(sub, f"{type(error).__name__}: {error}"))
         finally:
             worker.close()
 
@@ -403,20 +417,21 @@ def grade(root, *, jobs: int | None = None, db_url: str | None = None, shard=Non
 
 
 def _collect(subs: list[Submission], results: queue.SimpleQueue, run: GradeRun, progress: bool):
-    """Record each submission's outcome as the graders report it, with a progress bar."""
+    """Record each submission's outcome (a SubmissionOutcome) as the graders report it, with a progress bar."""
     with tqdm(total=len(subs), desc="grading", unit="submission", disable=not progress) as bar:
         for _ in subs:
-            sub, problem, feedback_problem = results.get()
-            if problem is None:
+            outcome: SubmissionOutcome = results.get()
+            sub = outcome.submission
+            if outcome.graded:
                 run.graded.append((sub.student, sub.assignment))
             else:
-                run.failed.append((sub.student, sub.assignment, problem))
-            if feedback_problem:
+                run.failed.append((sub.student, sub.assignment, outcome.problem))
+            if outcome.feedback_problem:
                 run.warnings.append(f"{sub.student}/{sub.assignment}: graded, but no feedback: "
-                                    f"{_last_error(feedback_problem)} (nbgrader's full output: "
+                                    f"{_last_error(outcome.feedback_problem)} (nbgrader's full output: "
                                     f"{run.logs}/{sub.student}.{sub.assignment}.feedback.log)")
             notes = run.logs / f"{sub.student}.{sub.assignment}.repaired.log" if run.logs else None
-            if problem is None and notes is not None and notes.exists():
+            if outcome.graded and notes is not None and notes.exists():
                 run.notes += [f"{sub.student}/{sub.assignment}: {note}" for note in notes.read_text().splitlines()]
             bar.update()
 
@@ -435,10 +450,10 @@ def export_grades(root: Path, db_url: str) -> Path:
     return target
 
 
-def _sandbox_announcement(log) -> bool:
+def _sandbox_announcement(log, options: GradingOptions) -> bool:
     """Whether kernels run sandboxed; raises SandboxUnavailable when the sandbox is required
     (the default) and bubblewrap does not work, before anything is graded."""
-    active = sandbox.enabled()
+    active = sandbox.enabled(options)
     if not active:
         log("WARNING: grading WITHOUT the sandbox (--sandbox off): student code runs with your own "
             "permissions; it can read the hidden tests and rewrite the gradebook. The summary and "

@@ -29,9 +29,11 @@ from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 
-DEFAULT_MEMORY_LIMIT = 6 * 2**30
-DEFAULT_PROCESS_LIMIT = 256       # processes and threads per kernel; a kernel itself uses about 20
-DEFAULT_TMP_LIMIT = 512 * 2**20   # bytes of the sandbox's /tmp (RAM)
+from .contracts import GradingOptions
+
+DEFAULT_MEMORY_LIMIT = GradingOptions.memory_limit    # the defaults live with the options
+DEFAULT_PROCESS_LIMIT = GradingOptions.process_limit
+DEFAULT_TMP_LIMIT = GradingOptions.tmp_limit
 SANDBOX_UID = 1000                # the kernel's user inside its namespace: anyone but root
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the workbook package
 INSTALL_HINT = ("install bubblewrap (Debian/Ubuntu: `apt-get install bubblewrap`; Fedora: `dnf install "
@@ -44,25 +46,27 @@ class SandboxUnavailable(RuntimeError):
     """The sandbox is required and bubblewrap does not work here."""
 
 
-def mode() -> str:
+def _options(options: GradingOptions | None) -> GradingOptions:
+    """The options given, else the ones this process's environment carries (in nbgrader's process)."""
+    return options if options is not None else GradingOptions.from_environment()
+
+
+def mode(options: GradingOptions | None = None) -> str:
     """``require`` (the default), ``off``, or ``auto`` (sandbox when bubblewrap works: only for
-    `workbook demo`, whose students are synthetic): $WORKBOOK_SANDBOX."""
-    value = os.environ.get("WORKBOOK_SANDBOX", "require")
-    if value not in ("auto", "require", "off"):
-        raise ValueError(f"WORKBOOK_SANDBOX must be require, off or auto, not {value!r}")
-    return value
+    `workbook demo`, whose students are synthetic): $WORKBOOK_SANDBOX unless ``options`` say."""
+    return _options(options).sandbox
 
 
-def memory_limit() -> int:
-    return int(os.environ.get("WORKBOOK_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT))
+def memory_limit(options: GradingOptions | None = None) -> int:
+    return _options(options).memory_limit
 
 
-def process_limit() -> int:
-    return int(os.environ.get("WORKBOOK_PROCESS_LIMIT", DEFAULT_PROCESS_LIMIT))
+def process_limit(options: GradingOptions | None = None) -> int:
+    return _options(options).process_limit
 
 
-def tmp_limit() -> int:
-    return int(os.environ.get("WORKBOOK_TMP_LIMIT", DEFAULT_TMP_LIMIT))
+def tmp_limit(options: GradingOptions | None = None) -> int:
+    return _options(options).tmp_limit
 
 
 @cache
@@ -75,9 +79,9 @@ def bubblewrap_works() -> bool:
     return probe.returncode == 0
 
 
-def enabled() -> bool:
+def enabled(options: GradingOptions | None = None) -> bool:
     """Whether kernels run sandboxed; raises when the sandbox is required but unavailable."""
-    wanted = mode()
+    wanted = mode(options)
     if wanted == "off":
         return False
     if bubblewrap_works():
@@ -92,7 +96,7 @@ def enabled() -> bool:
 
 def hidden_folders(cwd: Path) -> list[Path]:
     """Folders the kernel must not see: the course folder and the package's repository."""
-    hidden = [Path(p) for p in os.environ.get("WORKBOOK_HIDE", "").split(os.pathsep) if p]
+    hidden = [Path(p) for p in GradingOptions.from_environment().hidden]
     for candidate in [*cwd.parents, PACKAGE_DIR.parent]:
         is_course = (candidate / "nbgrader_config.py").exists()
         is_repository = (candidate / "source").is_dir() and (candidate / ".git").exists()

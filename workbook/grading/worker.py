@@ -7,12 +7,11 @@ nbgrader through its own Python API (``NbGraderAPI``, what the formgrader calls)
 same configuration the command line would load. Student code still runs in a fresh,
 sandboxed kernel per notebook; only nbgrader's own process is reused.
 
-Protocol (one JSON object per line): the parent writes ``{"student": ..., "assignment": ...}``
-to stdin; the worker answers ``{"ok": bool, "log": str, "error": str, "feedback": str}`` on
-the stdout it was started with. Everything else the process prints goes to stderr.
+Protocol (one JSON object per line, contracts.py): the worker says it is ready, then for each
+``GradeRequest`` the parent writes to stdin it answers a ``GradeAnswer`` on the stdout it was
+started with. Everything else the process prints goes to stderr.
 """
 
-import json
 import os
 import signal
 import subprocess
@@ -22,6 +21,8 @@ import time
 from pathlib import Path
 
 from workbook.course.cell_repair import LOG_MARK
+
+from .contracts import GradeAnswer, GradeRequest, is_ready_line, ready_line
 
 FAILED_MARKER = "There was an error processing"  # nbgrader's words when a notebook was not graded
 
@@ -43,21 +44,22 @@ def make_api(argv: list[str]):
     return NbGraderAPI(app.coursedir, parent=app)
 
 
-def grade(api, student: str, assignment: str) -> dict:
+def grade(api, student: str, assignment: str) -> GradeAnswer:
     """Autograde one submission, then write its feedback."""
     started = time.monotonic()
     result = api.autograde(assignment, student, force=True, create=True)
     graded = time.monotonic()
     log = result.get("log", "")
-    answer = {"ok": bool(result["success"]) and FAILED_MARKER not in log, "log": log,
-              "error": result.get("error", ""), "feedback": ""}
-    answer["notes"] = [line.split(LOG_MARK, 1)[1].strip() for line in log.splitlines() if LOG_MARK in line]
-    if answer["ok"]:
+    ok = bool(result["success"]) and FAILED_MARKER not in log
+    notes = [line.split(LOG_MARK, 1)[1].strip() for line in log.splitlines() if LOG_MARK in line]
+    feedback_problem = ""
+    if ok:
         feedback = api.generate_feedback(assignment, student, force=True)
         if not feedback["success"]:  # all of it: the parent keeps it in grading-logs/
-            answer["feedback"] = "\n".join(part for part in (feedback.get("log"), feedback.get("error")) if part) \
+            feedback_problem = "\n".join(part for part in (feedback.get("log"), feedback.get("error")) if part) \
                 or "feedback failed, and nbgrader said nothing"
-    outcome = "FAILED" if not answer["ok"] else "graded, FEEDBACK FAILED" if answer["feedback"] else "ok"
+    answer = GradeAnswer(ok=ok, log=log, error=result.get("error", "") or "", feedback=feedback_problem, notes=notes)
+    outcome = "FAILED" if not answer.ok else "graded, FEEDBACK FAILED" if answer.feedback else "ok"
     print(f"{student}/{assignment}: autograde {graded - started:.2f} s, feedback {time.monotonic() - graded:.2f} s, "
           f"{outcome}", file=sys.stderr, flush=True)
     return answer
@@ -66,17 +68,17 @@ def grade(api, student: str, assignment: str) -> dict:
 def main(argv: list[str]):
     answers = _protocol_stream()
     api = make_api(argv)
-    answers.write(json.dumps({"ready": True}) + "\n")
+    answers.write(ready_line() + "\n")
     for line in sys.stdin:
-        request = json.loads(line)
+        request = GradeRequest.from_json(line)
         try:
-            answer = grade(api, request["student"], request["assignment"])
+            answer = grade(api, request.student, request.assignment)
         except Exception as error:  # anything nbgrader did not catch itself: report, keep serving
             import traceback
 
-            answer = {"ok": False, "log": "", "error": traceback.format_exc(), "feedback": ""}
+            answer = GradeAnswer(ok=False, error=traceback.format_exc())
             print(f"worker error on {request}: {error}", file=sys.stderr)
-        answers.write(json.dumps(answer) + "\n")
+        answers.write(answer.to_json() + "\n")
 
 
 class GradeWorker:
@@ -101,11 +103,11 @@ class GradeWorker:
                                          stdout=subprocess.PIPE, stderr=log, text=True, bufsize=1,
                                          start_new_session=True)  # its kernels die with it: see kill()
         self.graded, self.pid, self.started = 0, self.proc.pid, True
-        if self._read(timeout=300) != {"ready": True}:
+        if not is_ready_line(self._read(timeout=300)):
             raise RuntimeError(f"the grading process did not start: see {self.log_path}")
 
-    def _read(self, timeout: float) -> dict | None:
-        """The worker's next answer; None when it died or went past ``timeout`` (then it is killed)."""
+    def _read(self, timeout: float) -> str | None:
+        """The worker's next line; None when it died or went past ``timeout`` (then it is killed)."""
         proc, expired = self.proc, threading.Event()
 
         def stop():
@@ -119,27 +121,27 @@ class GradeWorker:
         finally:
             timer.cancel()
         self.timed_out = expired.is_set()
-        return json.loads(line) if line else None
+        return line or None
 
-    def grade(self, student: str, assignment: str) -> dict:
+    def grade(self, student: str, assignment: str) -> GradeAnswer:
         if self.stopped:
             raise RuntimeError("grading was interrupted")
         if self.proc is None or self.proc.poll() is not None or self.graded >= self.recycle_after:
             self.close()
             self._start()
-        self.proc.stdin.write(json.dumps({"student": student, "assignment": assignment}) + "\n")
+        self.proc.stdin.write(GradeRequest(student, assignment).to_json() + "\n")
         self.proc.stdin.flush()
-        answer = self._read(self.max_seconds)
-        if answer is None:
+        line = self._read(self.max_seconds)
+        if line is None:
             code = self.proc.wait()
             self.kill(self.proc)
             self.proc = None
             why = (f"grading took longer than {self.max_seconds:.0f} s and was stopped" if self.timed_out
                    else f"the grading process died (exit code {code})")
-            return {"ok": False, "log": "", "error": f"{why}; see {self.log_path}", "feedback": "",
-                    "died": not self.timed_out}  # a death may be transient; a timeout would recur
+            return GradeAnswer(ok=False, error=f"{why}; see {self.log_path}",
+                               died=not self.timed_out)  # a death may be transient; a timeout would recur
         self.graded += 1
-        return answer
+        return GradeAnswer.from_json(line)
 
     @staticmethod
     def kill(proc: subprocess.Popen):
