@@ -1,5 +1,11 @@
 """What the notebooks' test cells call. It holds no solution.
 
+Runs inside a notebook's kernel: the student's, and the grader's sandboxed one. Ships in the
+student wheel. May import torch, numpy and ``workbook.course`` (the course table, the failure
+format); never the instructor's side (``authoring``, ``grading``, ``report``, ``audit``).
+Per notebook, ``training`` (02), ``modules`` (03) and ``loading`` (04) hold ``check_*``
+functions, so that hidden test cells are short lists of cases.
+
 ``import workbook.checks as C`` in a notebook's locked setup cell, then, in test cells::
 
     with C.exercise("softmax") as ex:
