@@ -7,7 +7,10 @@ import sys
 from conftest import ROOT
 
 INSTRUCTOR_MODULES = ["workbook.report", "workbook.audit", "workbook.authoring.build", "workbook.authoring.leaks",
-                      "workbook.authoring.notebooks", "workbook.grading", "workbook.course", "workbook.cli"]
+                      "workbook.authoring.notebooks", "workbook.authoring.bundle", "workbook.authoring.answer_copies",
+                      "workbook.grading", "workbook.grading.worker", "workbook.grading.preprocessors",
+                      "workbook.grading.cluster", "workbook.demo", "workbook.course", "workbook.cli",
+                      "workbook.student.check"]  # workbook check runs a kernel; the command itself needs no torch
 
 
 def _imported_after(modules: list[str]) -> set[str]:
