@@ -32,3 +32,12 @@ def source_notebook(assignment):
 
 def release_notebook(assignment):
     return notebooks.read(notebooks.notebook_path(ROOT, "release", assignment))
+
+
+def ctrl_c_as_in_a_terminal():
+    """``preexec_fn`` for a command a test stops with SIGINT: a shell that starts jobs in the
+    background (``cmd &``, nohup, some CI runners) makes them ignore SIGINT, and Python then
+    installs no KeyboardInterrupt handler; a user's terminal never does that."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

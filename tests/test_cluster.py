@@ -15,7 +15,7 @@ import sys
 
 import pytest
 from classes import all_classes, expected_cell_scores, hand_in, make_course, sample_class
-from conftest import ROOT, WRITTEN
+from conftest import ROOT, WRITTEN, ctrl_c_as_in_a_terminal
 from dask_cluster import cluster, cmdline, descendants, wait_for
 
 import postgres
@@ -164,7 +164,8 @@ def test_ctrl_c_cancels_the_tasks_and_stops_the_kernels(small_class_on_cluster):
     hand_in(course, {WRITTEN[0]: {f"sleeper-{i}": sleeper for i in range(4)}})
     grader = subprocess.Popen([sys.executable, "-m", "workbook.cli", "grade", "--root", str(course), "--db", url,
                                "--cluster", running.address, "--cell-timeout", "900"],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              preexec_fn=ctrl_c_as_in_a_terminal)
     workers = [p.pid for name, p in running.processes.items() if name != "scheduler"]
     try:
         wait_for(lambda: all(_kernels_under(w) for w in workers) or grader.poll() is not None, 300,

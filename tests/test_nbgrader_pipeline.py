@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from classes import all_classes, expected_cell_scores, hand_in, make_course
-from conftest import SPEC_POINTS, WRITTEN, source_notebook
+from conftest import SPEC_POINTS, WRITTEN, ctrl_c_as_in_a_terminal, source_notebook
 
 from workbook.grading import gradebook
 from workbook import grading
@@ -191,7 +191,8 @@ def test_ctrl_c_stops_the_graders_and_their_kernels(tmp_path):
     sleeper = {**reference, "softmax": reference["softmax"] + "\nimport time\ntime.sleep(25)\n"}
     hand_in(course, {assignment: {"sleeper-1": sleeper, "sleeper-2": sleeper}})  # busy kernels when Ctrl-C comes
     grader = subprocess.Popen([sys.executable, "-m", "workbook.cli", "grade", "--root", str(course), "--jobs", "2"],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              preexec_fn=ctrl_c_as_in_a_terminal)
     deadline = time.monotonic() + 120
     while len(groups := _grading_processes(course.resolve())) < 2 and time.monotonic() < deadline:
         time.sleep(0.2)
