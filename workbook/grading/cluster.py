@@ -220,7 +220,7 @@ def grade(root, address: str, *, db_url: str | None = None, cell_timeout: int | 
     expected_hash = config_hash(root)
     if expected_hash is None:
         raise FileNotFoundError(f"{root}/nbgrader_config.py: not a course folder")
-    chosen = options if options is not None else GradingOptions.from_environment()  # the workers honour it too
+    chosen = GradingOptions.given_or_environment(options)  # the workers honour it too
     started = time.monotonic()
     token = uuid.uuid4().hex
     token_path = root / grading.LOG_FOLDER / f"{TOKEN_PREFIX}{token}"

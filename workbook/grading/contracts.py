@@ -181,6 +181,12 @@ class GradingOptions:
         if self.kernel_threads is not None:
             _check_types("grading options", {"kernel_threads": self.kernel_threads}, {"kernel_threads": int})
 
+    @classmethod
+    def given_or_environment(cls, options: "GradingOptions | None") -> "GradingOptions":
+        """``options`` when a caller chose them, else what this process's environment carries
+        (a grading process, nbgrader's kernels, `workbook demo`, the tests)."""
+        return options if options is not None else cls.from_environment()
+
     def to_environment(self) -> dict[str, str]:
         """The variables that carry these options (kernel_threads only when chosen)."""
         env = {

@@ -141,13 +141,8 @@ def precheck(sub: Submission) -> str | None:
     return None
 
 
-def _options(options: GradingOptions | None) -> GradingOptions:
-    """The options given, else the ones this process's environment carries (`workbook demo`, tests)."""
-    return options if options is not None else GradingOptions.from_environment()
-
-
 def _nbgrader(args, root: Path, db_url: str, options: GradingOptions | None = None):
-    hide_course = replace(_options(options), hidden=(str(root),))
+    hide_course = replace(GradingOptions.given_or_environment(options), hidden=(str(root),))
     return nbgrader_bridge.run([*args, f"--CourseDirectory.db_url={db_url}"], root, check=False,
                                env=hide_course.to_environment())
 
@@ -159,7 +154,7 @@ def kernel_threads(jobs: int, options: GradingOptions | None = None) -> str:
     two kernels side by side on two cores then slow each other down by a third (measured
     in benchmarks/grading.py). The notebooks' tensors are small: one thread loses nothing.
     """
-    chosen = _options(options).kernel_threads
+    chosen = GradingOptions.given_or_environment(options).kernel_threads
     return str(chosen) if chosen is not None else str(max(1, (os.cpu_count() or 1) // max(1, jobs)))
 
 
@@ -179,7 +174,7 @@ def start_worker(root: Path, db_url: str, cell_timeout: int | None, name: str, j
     argv = [f"--CourseDirectory.root={root}", f"--CourseDirectory.db_url={db_url}"]
     if cell_timeout:
         argv.append(f"--Execute.timeout={cell_timeout}")
-    options = _options(options)
+    options = GradingOptions.given_or_environment(options)
     threads = kernel_threads(jobs, options)
     env = {**replace(options, hidden=(str(root),)).over(nbgrader_bridge.environment()),
            "OMP_NUM_THREADS": threads, "MKL_NUM_THREADS": threads}
@@ -201,7 +196,7 @@ def grade_one(sub: Submission, worker: GradeWorker, root: Path, db_url: str, *,
         if answer.ok:
             _log_path(root, sub).unlink(missing_ok=True)
             _keep_notes(root, sub, [renamed] if renamed else [], list(answer.notes))
-            _mark_unsandboxed(root, sub, _options(options))
+            _mark_unsandboxed(root, sub, GradingOptions.given_or_environment(options))
             _keep_feedback_log(root, sub, answer.feedback)
             return SubmissionOutcome(sub, None, answer.feedback)
         output = answer.log + "\n" + answer.error
@@ -218,7 +213,7 @@ def grade_submission(sub: Submission, root, db_url: str, cell_timeout: int | Non
                      options: GradingOptions | None = None) -> str | None:
     """Grade (or regrade) a single submission in a grading process of its own; the failure or None."""
     root = Path(root).resolve()
-    options = _options(options)
+    options = GradingOptions.given_or_environment(options)
     worker = start_worker(root, db_url, cell_timeout, "single", options=options)
     try:
         return grade_one(sub, worker, root, db_url, options=options).problem
@@ -365,7 +360,7 @@ def grade(root, *, jobs: int | None = None, db_url: str | None = None, shard=Non
     """Grade every submission under ``submitted/`` (the shard's share of them). ``options``:
     how kernels run (default: as this process's environment says)."""
     root = Path(root).resolve()
-    options = _options(options)
+    options = GradingOptions.given_or_environment(options)
     db_url = gradebook.configured_url(root, db_url)
     jobs = jobs or os.cpu_count() or 1
     started = time.monotonic()

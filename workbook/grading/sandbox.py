@@ -46,27 +46,22 @@ class SandboxUnavailable(RuntimeError):
     """The sandbox is required and bubblewrap does not work here."""
 
 
-def _options(options: GradingOptions | None) -> GradingOptions:
-    """The options given, else the ones this process's environment carries (in nbgrader's process)."""
-    return options if options is not None else GradingOptions.from_environment()
-
-
 def mode(options: GradingOptions | None = None) -> str:
     """``require`` (the default), ``off``, or ``auto`` (sandbox when bubblewrap works: only for
     `workbook demo`, whose students are synthetic): $WORKBOOK_SANDBOX unless ``options`` say."""
-    return _options(options).sandbox
+    return GradingOptions.given_or_environment(options).sandbox
 
 
 def memory_limit(options: GradingOptions | None = None) -> int:
-    return _options(options).memory_limit
+    return GradingOptions.given_or_environment(options).memory_limit
 
 
 def process_limit(options: GradingOptions | None = None) -> int:
-    return _options(options).process_limit
+    return GradingOptions.given_or_environment(options).process_limit
 
 
 def tmp_limit(options: GradingOptions | None = None) -> int:
-    return _options(options).tmp_limit
+    return GradingOptions.given_or_environment(options).tmp_limit
 
 
 @cache
