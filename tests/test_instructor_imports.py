@@ -10,6 +10,7 @@ INSTRUCTOR_MODULES = ["workbook.report", "workbook.audit", "workbook.authoring.b
                       "workbook.authoring.notebooks", "workbook.authoring.bundle", "workbook.authoring.answer_copies",
                       "workbook.grading", "workbook.grading.worker", "workbook.grading.preprocessors",
                       "workbook.grading.cluster", "workbook.demo", "workbook.course", "workbook.cli",
+                      "workbook.export.run", "workbook.export.lms_collect", "workbook.grading.late_penalty",
                       "workbook.student.check"]  # workbook check runs a kernel; the command itself needs no torch
 
 

@@ -6,17 +6,33 @@ from pathlib import Path
 
 
 def _build(args) -> int:
-    from .authoring.build import build
+    from .authoring.build import build, check_due_dates
 
     from .grading.gradebook import configured_url
 
     db_url = configured_url(args.root, args.db) if args.db else None
-    problems = build(args.root, solutions=not args.no_solutions, db_url=db_url)
+    due = _due_dates(args.due)
+    try:
+        check_due_dates(args.root, due)
+    except ValueError as error:
+        raise RuntimeError(str(error)) from None
+    problems = build(args.root, solutions=not args.no_solutions, db_url=db_url, due=due)
     if problems:
         print("leak check FAILED: release/ or the student wheel would give answers away:\n  " + "\n  ".join(problems))
         return 1
     print("leak check passed: release/ and the student wheel hold no solution, hidden test or output")
     return 0
+
+
+def _due_dates(pairs) -> dict[str, str]:
+    """``--due A=DATE`` (repeated) as {assignment: date}."""
+    due = {}
+    for pair in pairs or ():
+        assignment, sep, when = pair.partition("=")
+        if not sep or not assignment or not when:
+            raise RuntimeError(f"--due {pair!r}: write ASSIGNMENT=DATE, e.g. 01_cross_entropy='2026-12-10 23:59 Europe/Berlin'")
+        due[assignment.strip()] = when.strip()
+    return due
 
 
 def grading_options(args):
@@ -43,15 +59,20 @@ def _grade(args) -> int:
     if args.cluster:
         from .grading import cluster
 
+        if args.deadline:
+            raise RuntimeError("--cluster does not take --deadline yet: each submission gets the default "
+                               "(the cell timeout times its code cells, plus 300 s)")
         if args.shard or args.jobs:
             raise RuntimeError("--cluster does not take --shard or --jobs: the Dask scheduler shares the class "
                                "out, and each worker grades as many submissions at once as its --nthreads")
-        run = cluster.grade(args.root, args.cluster, db_url=args.db, cell_timeout=args.cell_timeout, options=options)
+        run = cluster.grade(args.root, args.cluster, db_url=args.db, cell_timeout=args.cell_timeout, options=options,
+                            tls_dir=args.tls_dir, insecure=args.insecure_cluster)
     else:
         run = grading.grade(args.root, jobs=args.jobs, db_url=args.db, shard=grading.parse_shard(args.shard),
-                            cell_timeout=args.cell_timeout, options=options)
+                            cell_timeout=args.cell_timeout, options=options, deadline=args.deadline)
     table = gradebook.totals(gradebook.configured_url(args.root, args.db))
-    print(gradebook.format_table(table, build.assignments_in(args.root)))
+    url = gradebook.configured_url(args.root, args.db)
+    print(gradebook.format_table(table, build.assignments_in(args.root), gradebook.lateness(url)))
     print(grading.summary(run))
     return 0 if run.ok else 1
 
@@ -90,16 +111,26 @@ def parser() -> argparse.ArgumentParser:
     b = command("build", _build, "generate release/ and solutions/ from source/, then check release/ for leaks")
     b.add_argument("--no-solutions", action="store_true", help="skip generate_solution (it executes notebooks)")
     b.add_argument("--db", default=None, help="gradebook URL to record the assignments in (default: the course's)")
+    b.add_argument("--due", action="append", metavar="ASSIGNMENT=DATE",
+                   help="due date with its time zone, e.g. 01_cross_entropy='2026-12-10 23:59 Europe/Berlin' "
+                   "(repeatable; recorded in the gradebook; later submissions are late)")
     g = command("grade", _grade, "autograde every submission under submitted/, write feedback and grades.csv")
     g.add_argument("--jobs", "-j", type=int, default=None, help="submissions graded at once (default: CPU count)")
     g.add_argument("--db", default=None, help="gradebook URL, e.g. postgresql://user@host/course "
                    "(default: nbgrader_config.py's, else gradebook.db)")
     g.add_argument("--shard", default=None, metavar="K/N",
                    help="grade only share K of N of the students (run one per machine, same --db)")
-    g.add_argument("--cluster", default=None, metavar="tcp://HOST:PORT",
-                   help="grade on the Dask cluster whose scheduler is there (needs a PostgreSQL --db; "
-                   "see the README, 'Grading on a Dask cluster')")
+    g.add_argument("--cluster", default=None, metavar="tls://HOST:PORT",
+                   help="grade on the Dask cluster whose scheduler is there (`workbook cluster`; needs a "
+                   "PostgreSQL --db; see the README, 'Grading on a Dask cluster')")
+    g.add_argument("--tls-dir", default=None, help="with --cluster: the folder of this grader's client "
+                   "certificate (default: ~/.config/workbook/tls/<course id>)")
+    g.add_argument("--insecure-cluster", action="store_true", help="with --cluster: allow a plain tcp:// "
+                   "scheduler on another machine (anyone who reaches it can run code on the workers)")
     g.add_argument("--cell-timeout", type=int, default=None, help="seconds per cell (default: nbgrader_config.py)")
+    g.add_argument("--deadline", type=float, default=None, metavar="SECONDS",
+                   help="seconds one submission may take in all; past it its grading process is killed and "
+                   "it is reported as not graded (default: the cell timeout times its code cells, plus 300 s)")
     g.add_argument("--sandbox", choices=("require", "off"), default="require",
                    help="run student kernels in bubblewrap (require, the default: refuse to grade without "
                    "it; off: grade unsandboxed, which the summary and the report then say)")
@@ -116,6 +147,15 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--dir", type=Path, default=Path("demo-course"),
                    help="scratch course folder, deleted and remade by each run (default: demo-course)")
 
+    from .export.cli import add_export_command
+
+    add_export_command(sub)
+    from .similarity import add_similarity_command
+
+    add_similarity_command(sub)
+    from .grading.cluster_service import add_cluster_command
+
+    add_cluster_command(sub)
     add_check_command(sub)  # the student's command, for the instructor too
     add_data_command(sub)
     return p

@@ -16,18 +16,27 @@ def assignments_in(root) -> list[str]:
     return sorted(p.name for p in source.iterdir() if (p / f"{p.name}.ipynb").exists())
 
 
-def build(root, *, solutions: bool = True, db_url: str | None = None, log=print) -> list[str]:
+def build(root, *, solutions: bool = True, db_url: str | None = None, due: dict[str, str] | None = None,
+          log=print) -> list[str]:
     """Generate release/ (and solutions/) for every assignment and the student wheel; return
     the leak problems.
 
     generate_assignment also records each assignment's test cells in the gradebook
-    (``db_url``: the course's, by default), which grading needs.
+    (``db_url``: the course's, by default), which grading needs; ``due`` (assignment -> date
+    with its time zone) records due dates there too, checked before anything is generated.
     """
+    from workbook.grading import gradebook
+
     assignments = assignments_in(root)
+    due = due or {}
+    check_due_dates(root, due)
     db = [f"--CourseDirectory.db_url={db_url}"] if db_url else []
     for assignment in assignments:
         log(f"release   {assignment}")
         nbgrader_bridge.run(["generate_assignment", assignment, "--force", *db], root)
+        if assignment in due:
+            gradebook.set_due_dates(gradebook.configured_url(root, db_url), {assignment: due[assignment]})
+            log(f"due       {assignment}: {due[assignment]}")
         if solutions:
             log(f"solutions {assignment} (executes the notebook)")
             nbgrader_bridge.run(["generate_solution", assignment, "--force"], root)
@@ -36,6 +45,20 @@ def build(root, *, solutions: bool = True, db_url: str | None = None, log=print)
     wheel = bundle.build_wheel(root, assignments)
     log(f"student wheel {wheel}")
     return leaks.check_release(root, assignments) + check_bundle(root, assignments, wheel)
+
+
+def check_due_dates(root, due: dict[str, str]):
+    """ValueError, in words, when ``due`` names an assignment the course lacks or a date
+    without its time zone."""
+    from workbook.grading import gradebook
+
+    assignments = assignments_in(root)
+    unknown = sorted(set(due) - set(assignments))
+    if unknown:
+        raise ValueError(f"--due names {', '.join(unknown)}, not an assignment of this course "
+                         f"({', '.join(assignments)})")
+    for text in due.values():
+        gradebook.parse_due_date(text)
 
 
 def check_bundle(root, assignments, wheel: Path) -> list[str]:

@@ -66,7 +66,8 @@ def render_html(summary: Summary, png: bytes, out_dir: Path | None = None) -> st
         f"{datetime.now().strftime('%Y-%m-%d %H:%M')}</p>",
         '<p class="nav"><a href="#struggles">where the class struggled</a> · <a href="#totals">total scores</a> · '
         '<a href="#exercises">pass rates</a> · <a href="#failures">failure messages</a> · '
-        f'<a href="#look">needs a human look ({flagged})</a> · <a href="#students">scores per student</a></p>',
+        f'<a href="#look">needs a human look ({flagged})</a> · <a href="#late">late submissions ({len(data.late)})</a> · '
+        '<a href="#students">scores per student</a></p>',
     ]
     sections = [
         ("struggles", "Where the class struggled", _struggles(summary)),
@@ -76,6 +77,7 @@ def render_html(summary: Summary, png: bytes, out_dir: Path | None = None) -> st
         ("exercises", "Pass rates of the exercises and their test cells", _exercises_html(summary)),
         ("failures", "Failure messages, most frequent first", _failures_html(summary)),
         ("look", "Needs a human look", _look_html(data)),
+        ("late", "Late submissions", _late_html(data)),
         ("students", "Scores per student", _scores_table(summary, out_dir)),
     ]
     body = [f'<h2 id="{anchor}">{title}</h2>\n{content}' for anchor, title, content in sections]
@@ -132,6 +134,21 @@ def _look_html(data: ClassData) -> str:
             + "".join(rows) + "</tbody></table>")
 
 
+def _late_html(data: ClassData) -> str:
+    """Each submission handed in after its due date: how late, the penalty, the score after it."""
+    if not data.late:
+        return '<p class="none">None: no submission was handed in after its due date.</p>'
+    rows = []
+    for (student, assignment), late in sorted(data.late.items()):
+        score, mx = data.totals.get(student, {}).get(assignment, (0.0, 0.0))
+        rows.append(f"<tr><td>{_e(student)}</td><td>{_e(assignment)}</td><td>{_e(late.how_late)}</td>"
+                    f'<td class="num">{late.penalty:g}</td><td class="num">{max(0.0, score - late.penalty):g}/{mx:g}'
+                    f"</td></tr>")
+    return ('<table class="late"><thead><tr><th>student</th><th>assignment</th><th>late by</th>'
+            '<th class="num">penalty</th><th class="num">score after it</th></tr></thead><tbody>'
+            + "".join(rows) + "</tbody></table>")
+
+
 def _struggles(summary: Summary, top: int = 5) -> str:
     """The most frequent failure messages over the whole class, untouched exercises left out."""
     groups = [g for gs in summary.failures.values() for g in gs if "not implemented yet" not in g.message.text]
@@ -163,8 +180,10 @@ def _scores_table(summary: Summary, out_dir: Path | None) -> str:
                 cells.append('<td class="num low">—</td>')
                 continue
             score, mx = data.totals[student][a]
+            late = data.late.get((student, a))
+            score = max(0.0, score - late.penalty) if late else score
             kind = "full" if mx and score >= mx else ("low" if mx and score < mx / 2 else "")
-            text = f"{score:g}/{mx:g}"
+            text = f"{score:g}/{mx:g}" + (f" (late {late.how_late}, &minus;{late.penalty:g})" if late else "")
             page = data.feedback.get((student, a))
             if page and out_dir is not None:
                 href = Path(os.path.relpath(page, out_dir)).as_posix()

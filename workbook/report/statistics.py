@@ -103,5 +103,7 @@ def summarize(data: ClassData) -> Summary:
     for per in data.totals.values():
         for a, (_, mx) in per.items():
             assignment_max[a] = max(assignment_max.get(a, 0.0), mx)
-    student_totals = {s: sum(score for score, _ in per.values()) for s, per in data.totals.items()}
+    # a total counts a late submission's score after its penalty, as the grade table and the exports do
+    student_totals = {s: sum(max(0.0, score - (data.late[(s, a)].penalty if (s, a) in data.late else 0.0))
+                             for a, (score, _) in per.items()) for s, per in data.totals.items()}
     return Summary(data, stats, dict(failures), sum(assignment_max.values()), student_totals)

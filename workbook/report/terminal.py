@@ -16,7 +16,14 @@ def terminal_summary(summary: Summary, *, top: int = 3) -> str:
                                                                        + ordered[len(ordered) // 2]) / 2
         lines.append(f"total scores (of {summary.course_max:g}): mean {sum(totals) / len(totals):.1f}, "
                      f"median {median:g}, min {min(totals):g}, max {max(totals):g}")
-    lines += ["", gradebook.format_table(data.totals, data.assignments), ""]
+    lines += ["", gradebook.format_table(data.totals, data.assignments, data.late), ""]
+    if data.late:
+        lines.append("Late submissions (scores above are after the penalty)")
+        for (student, assignment), late in sorted(data.late.items()):
+            score, max_score = data.totals.get(student, {}).get(assignment, (0.0, 0.0))
+            lines.append(f"  {student}/{assignment}: {late.how_late} late, penalty {late.penalty:g}: "
+                         f"{max(0.0, score - late.penalty):g}/{max_score:g} (before the penalty {score:g})")
+        lines.append("")
     width = max([len(s.exercise) for s in summary.exercises] + [8])
     for assignment in data.assignments:
         stats = [s for s in summary.exercises if s.assignment == assignment]
