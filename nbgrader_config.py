@@ -65,3 +65,12 @@ c.Autograde.autograde_preprocessors = [
 ]
 # A deleted test cell is put back from the gradebook (and graded), never silently dropped.
 c.OverwriteCells.add_missing_cells = True
+
+# Late submissions (README, "Late submissions"): nbgrader compares each submission's
+# timestamp.txt with the assignment's due date (`workbook build --due A=DATE`) and
+# AssignLatePenalties (above) asks this plugin for the penalty, which every export subtracts:
+# 10 % of the score per day or part of a day late, after 15 minutes' grace; 0 after 7 days.
+c.AssignLatePenalties.plugin_class = "workbook.grading.late_penalty.PenaltyPerDay"
+c.PenaltyPerDay.percent_per_day = 10.0
+c.PenaltyPerDay.grace_minutes = 15.0
+c.PenaltyPerDay.zero_after_days = 7

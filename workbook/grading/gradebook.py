@@ -207,7 +207,8 @@ def format_table(table: dict[str, dict[str, tuple[float, float]]], assignments: 
                 when = late.get((student, a))
                 if when is not None:
                     score = max(0.0, score - when.penalty)
-                    cells.append(f"{score:g}/{max_score:g} late {when.how_late} -{when.penalty:g}")
+                    cells.append(f"{score:g}/{max_score:g} late {when.how_late}"
+                                 + (f" -{when.penalty:g}" if when.penalty else ""))
                 else:
                     cells.append(f"{score:g}/{max_score:g}")
                 got, out_of = got + score, out_of + max_score
