@@ -11,6 +11,7 @@ INSTRUCTOR_MODULES = ["workbook.report", "workbook.audit", "workbook.authoring.b
                       "workbook.grading", "workbook.grading.worker", "workbook.grading.preprocessors",
                       "workbook.grading.cluster", "workbook.demo", "workbook.course", "workbook.cli",
                       "workbook.export.run", "workbook.export.lms_collect", "workbook.grading.late_penalty",
+                      "workbook.similarity",
                       "workbook.student.check"]  # workbook check runs a kernel; the command itself needs no torch
 
 

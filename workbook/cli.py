@@ -139,6 +139,9 @@ def parser() -> argparse.ArgumentParser:
     from .export.cli import add_export_command
 
     add_export_command(sub)
+    from .similarity import add_similarity_command
+
+    add_similarity_command(sub)
     add_check_command(sub)  # the student's command, for the instructor too
     add_data_command(sub)
     return p

@@ -3,7 +3,8 @@
 It copies the course into a scratch folder, builds the release, hands in a submission for
 every demo student (the reference solutions, the untouched release, students who each
 made one typical mistake taken from ``tests/corpus``, and one broken submission), grades
-them with nbgrader in parallel, prints the grade table, writes the report and runs the audit.
+them with nbgrader in parallel, prints the grade table, writes the report, runs the audit and
+writes the similarity report.
 """
 
 import os
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import nbformat
 
-from workbook import audit, grading, report
+from workbook import audit, grading, report, similarity
 from workbook.authoring import build, notebooks
 from workbook.grading import gradebook, sandbox
 from workbook.grading.contracts import ENVIRONMENT_NAMES, GradingOptions
@@ -157,6 +158,9 @@ def run_demo(repo, course_dir, *, log=print) -> int:
     report.report_main(course)
     log("\nAudit (static scan for tampering and forbidden calls)")
     audit.audit_main(course)
+    log("\nSimilarity (pairs of students who share code beyond the skeleton and the reference)")
+    similarity.similarity_main(course, log=log)
     log(f"\nThe report: {course / 'reports' / 'report.html'}")
+    log(f"The similarity report: {course / 'reports' / 'similarity.html'}")
     unexpected = [f for f in run.failed if f[0] != BAD_STUDENT]
     return 1 if unexpected else 0
