@@ -159,16 +159,16 @@ def main(argv=None) -> int:
         planted, coincident, made = make_class(course, args.students, args.copies, args.seed)
         print(f"wrote {args.students} students x {len(set(a for a, *_ in planted)) or 4} assignments in {made:.0f} s")
         load = os.getloadavg()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = similarity_run.similarity(course)
-        compared = time.perf_counter() - start
+        compared, cpu = time.perf_counter() - start, time.process_time() - cpu
         write_page(result, course / "reports" / "similarity.html")
         total = time.perf_counter() - start
         flagged = {(p.assignment, *p.students) for p in result.flagged()}
         found = [x for x in planted if x in flagged]
         exercises = sum(len(cells) for cells in result.cells.values())
         print(f"similarity of {args.students} students x {exercises} exercises: {compared:.1f} s to read and "
-              f"compare, {total:.1f} s with the page ({(course / 'reports' / 'similarity.html').stat().st_size // 1024} KiB)")
+              f"compare ({cpu:.1f} s of CPU), {total:.1f} s with the page ({(course / 'reports' / 'similarity.html').stat().st_size // 1024} KiB)")
         print(f"load average before the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores")
         others = flagged - set(planted)
         print(f"planted copies found: {len(found)} of {len(planted)}; other pairs flagged: {len(others)}, of which "

@@ -38,7 +38,7 @@ def _assignments(root: Path, chosen: str | None) -> list[str]:
     known = known or sorted({h.assignment for h in collect.folders.submissions(root)})
     if chosen is None:
         return known
-    if chosen not in known and chosen not in table.ASSIGNMENTS:
+    if chosen not in known:
         raise RuntimeError(f"no assignment {chosen!r}; the course has {', '.join(known) or 'none'}")
     return [chosen]
 
@@ -56,8 +56,14 @@ def similarity(root, assignment: str | None = None, threshold: float = DEFAULT_T
         skipped.extend(problems)
         shared = compare.discount(list(skeleton.values()) + list(reference.values()))
         exercises = list(skeleton) or list(table.EXERCISES.get(a, ())) or sorted(found[a].cells)
-        cells = {e: {s: compare.cell(code, shared) for s, code in found[a].cells.get(e, {}).items()}
-                 for e in exercises}
+        seen: dict[str, compare.Cell] = {}  # identical cells (the skeleton, kept by many) are read once
+
+        def read(code: str) -> compare.Cell:
+            if code not in seen:
+                seen[code] = compare.cell(code, shared)
+            return seen[code]
+
+        cells = {e: {s: read(code) for s, code in found[a].cells.get(e, {}).items()} for e in exercises}
         result.students[a] = len(found[a].students)
         result.cells[a] = cells
         result.pairs[a] = compare.pairs(a, cells)

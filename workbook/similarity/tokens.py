@@ -91,14 +91,20 @@ def _raw_tokens(source: str) -> list[tokenize.TokenInfo]:
     return found
 
 
-def normalise(source: str) -> list[Token]:
-    """The cell's normalised tokens, in order (docstrings and bare string statements dropped)."""
-    source = without_magics(source)
+def _parse(source: str) -> ast.Module | None:
     try:
-        names, attributes = bound_names(ast.parse(source))
-        parsed = True
+        return ast.parse(source)
     except (SyntaxError, ValueError):
-        names, attributes, parsed = set(), set(), False
+        return None
+
+
+def normalise(source: str, tree: ast.Module | None = None) -> list[Token]:
+    """The cell's normalised tokens, in order (docstrings and bare string statements dropped).
+    ``tree``: the cell's syntax tree when the caller has it (magics blanked)."""
+    source = without_magics(source)
+    tree = tree if tree is not None else _parse(source)
+    parsed = tree is not None
+    names, attributes = bound_names(tree) if parsed else (set(), set())
     out: list[Token] = []
     depth = 0
     raw = [t for t in _raw_tokens(source) if t.type not in _DROPPED]
@@ -150,11 +156,9 @@ def normalise(source: str) -> list[Token]:
 def units(source: str) -> list[list[Token]]:
     """The cell's normalised tokens cut into units (each fingerprinted on its own); the whole
     cell is one unit when it does not parse."""
-    tokens = normalise(source)
-    try:
-        starts = unit_starts(ast.parse(without_magics(source)))
-    except (SyntaxError, ValueError):
-        starts = []
+    tree = _parse(without_magics(source))
+    tokens = normalise(source, tree)
+    starts = unit_starts(tree) if tree is not None else []
     cut: list[list[Token]] = []
     boundary = 0
     for token in tokens:
