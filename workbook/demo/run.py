@@ -160,7 +160,7 @@ def run_demo(repo, course_dir, *, log=print) -> int:
     audit.audit_main(course)
     log("\nSimilarity (pairs of students who share code beyond the skeleton and the reference)")
     similarity.similarity_main(course, log=log)
-    log(f"\nThe report: {course / 'reports' / 'report.html'}")
-    log(f"The similarity report: {course / 'reports' / 'similarity.html'}")
+    log(f"\nThe similarity report: {course / 'reports' / 'similarity.html'}")
+    log(f"The report: {course / 'reports' / 'report.html'}")
     unexpected = [f for f in run.failed if f[0] != BAD_STUDENT]
     return 1 if unexpected else 0
