@@ -222,8 +222,11 @@ def test_the_command_prints_the_summary_and_exits_1_when_a_pair_asks_for_a_look(
     assert re.search(r"^similarity: 13 student\(s\), 1 assignment\(s\); 1 pair\(s\) above the threshold", printed, re.M)
     assert re.search(r"^  01_cross_entropy  copier ~ orig  \d+\.\d", printed, re.M)
     assert f"similarity report: {out}" in printed and out.exists()
-    assert cli.main(["similarity", "--root", str(course), "--out", str(out), "--threshold", "1000"]) == 0
-    assert "0 pair(s) above the threshold" in capsys.readouterr().out
+    assert cli.main(["similarity", "--root", str(course), "--out", str(tmp_path), "--threshold", "1000"]) == 0
+    printed = capsys.readouterr().out
+    assert "0 pair(s) above the threshold" in printed and "asks for a look" not in printed
+    assert f"similarity report: {tmp_path / 'similarity.html'}" in printed  # --out a folder: the page goes in it
+    assert "No pair above the threshold." in (tmp_path / "similarity.html").read_text()
 
 
 def test_bad_options_and_folders_get_one_line(course, tmp_path, capsys):

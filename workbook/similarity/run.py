@@ -21,6 +21,7 @@ TOP = 10  # pairs the terminal lists
 class Result:
     assignments: list[str]
     students: dict[str, int]               # assignment -> submissions read
+    class_size: int                        # students with a submission read, in any assignment
     pairs: dict[str, list[compare.Pair]]   # assignment -> pairs, best first
     cells: dict[str, dict[str, dict[str, compare.Cell]]]  # assignment -> exercise -> student -> cell
     skipped: list[str]                     # what could not be read, and why
@@ -50,7 +51,8 @@ def similarity(root, assignment: str | None = None, threshold: float = DEFAULT_T
         raise FileNotFoundError(f"{root.resolve()} has no submitted/ folder: nothing to compare")
     assignments = _assignments(root, assignment)
     found, skipped = collect.collect(root, assignments)
-    result = Result(assignments, {}, {}, {}, skipped, threshold)
+    everyone = set().union(*(found[a].students for a in assignments))
+    result = Result(assignments, {}, len(everyone), {}, {}, skipped, threshold)
     for a in assignments:
         skeleton, reference, problems = collect.shared_code(root, a)
         skipped.extend(problems)
@@ -70,19 +72,23 @@ def similarity(root, assignment: str | None = None, threshold: float = DEFAULT_T
     return result
 
 
+def _shown(name: str) -> str:
+    """A folder name as the terminal may print it (a name with control characters, escaped)."""
+    return name if name.isprintable() else ascii(name)
+
+
 def summary(result: Result, out: Path | None) -> str:
     flagged = result.flagged()
-    n = max(result.students.values(), default=0)
-    lines = [f"similarity: {n} student(s), {len(result.assignments)} assignment(s); "
+    lines = [f"similarity: {result.class_size} student(s), {len(result.assignments)} assignment(s); "
              f"{len(flagged)} pair(s) above the threshold ({result.threshold:g} shared fingerprints, "
              "beyond the skeleton, the reference solution and what many students share)"]
     for p in flagged[:TOP]:
         per = ", ".join(f"{e} {s:.1f}" for e, s in sorted(p.scores.items(), key=lambda kv: -kv[1]))
-        lines.append(f"  {p.assignment}  {p.students[0]} ~ {p.students[1]}  {p.score:.1f}  ({per})")
+        lines.append(f"  {p.assignment}  {_shown(p.students[0])} ~ {_shown(p.students[1])}  {p.score:.1f}  ({per})")
     if len(flagged) > TOP:
         lines.append(f"  ... and {len(flagged) - TOP} more in the report")
     for line in result.skipped:
-        lines.append(f"  not compared: {line}")
+        lines.append(f"  not compared: {_shown(line)}")
     if out is not None:
         lines.append(f"similarity report: {out}")
     if flagged:
@@ -95,6 +101,8 @@ def similarity_main(root, out=None, assignment=None, threshold=DEFAULT_THRESHOLD
     root = Path(root)
     result = similarity(root, assignment, threshold)
     path = Path(out) if out is not None else root / "reports" / "similarity.html"
+    if path.is_dir():  # a folder, as `workbook report --out` takes: the page goes in it
+        path = path / "similarity.html"
     write_page(result, path)
     log(summary(result, path))
     return 1 if result.flagged() else 0
@@ -121,7 +129,8 @@ def add_similarity_command(sub) -> None:
     c = sub.add_parser("similarity", help=help_text, description=help_text)
     c.add_argument("--root", type=Path, default=Path("."),
                    help="the course folder (with submitted/, release/ and source/); default: .")
-    c.add_argument("--out", type=Path, default=None, help="the HTML file to write (default: <root>/reports/similarity.html)")
+    c.add_argument("--out", type=Path, default=None, help="the HTML file to write, or a folder for it "
+                   "(default: <root>/reports/similarity.html)")
     c.add_argument("--assignment", default=None, help="compare only this assignment (default: all)")
     c.add_argument("--threshold", type=_non_negative, default=DEFAULT_THRESHOLD,
                    help=f"weighted shared fingerprints a pair needs, over an assignment, to be listed as "

@@ -116,7 +116,7 @@ def normalise(source: str, tree: ast.Module | None = None) -> list[Token]:
             if keyword.iskeyword(text) or text in ("match", "case", "_"):
                 word = text
             elif previous == ".":
-                word = NAME if text in attributes or not parsed else text
+                word = NAME if text in attributes else text  # .amax: the API's; self.velocity: the author's
             elif depth and following == "=":
                 word = text  # a keyword argument (dim=) or a parameter's default: the API's name
             elif text in names or (not parsed and text not in _BUILTINS):
