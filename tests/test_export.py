@@ -185,6 +185,15 @@ def test_an_unusable_roster_is_one_line_and_exit_2(course, capsys, problem, rows
     assert not (course / "exports" / "canvas-grades.csv").exists()
 
 
+def test_only_graded_assignments_become_columns(tmp_path, capsys):
+    make_gradebook(tmp_path, ["ada"], {"ada": [30, None, None, None]})
+    write_csv(tmp_path / "roster.csv", CANVAS_HEADER[:5], [CANVAS_ROWS[1][:5]])
+    code, out = export(tmp_path, "--format", "canvas", "--roster", str(tmp_path / "roster.csv"), capsys=capsys)
+    rows = list(csv.reader(open(tmp_path / "exports" / "canvas-grades.csv", encoding="utf-8-sig")))
+    assert code == 0 and rows[0][5:] == ["01_cross_entropy"] and rows[1][5:] == ["30"] and rows[2][5:] == ["30"]
+    assert "nothing graded yet: 02_training_loop, 03_modules, 04_data_loading" in out
+
+
 def test_a_grade_file_needs_a_roster(course, capsys):
     code, out = export(course, "--format", "canvas", capsys=capsys)
     assert code == 2 and "needs --roster" in out

@@ -7,6 +7,7 @@ with nothing graded are listed but do not fail the export: not handing in is the
 matter, and their cells stay empty, so the LMS keeps what it has.
 """
 
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -38,7 +39,12 @@ def export(root, fmt: str, *, roster_path=None, id_column=None, columns=None, ou
     roster = read_roster(roster_path, fmt, id_column)
     url = _existing_gradebook(root, db_url)
     scores = read_scores(url)
-    mapping = assignment_columns(scores.assignments, roster, columns or {})
+    ungraded = [a for a in scores.assignments if not any(a in per for per in scores.scores.values())]
+    graded = [a for a in scores.assignments if a not in ungraded]  # an empty column would make Canvas an empty assignment
+    if not graded:
+        raise RosterError("nothing graded yet: the gradebook has no submissions (run `workbook grade` first)")
+    scores = replace(scores, assignments=graded)
+    mapping = assignment_columns(graded, roster, columns or {})
     out.mkdir(parents=True, exist_ok=True)
     target = out / f"{fmt}-grades.csv"
     writer = canvas.write_canvas if fmt == "canvas" else moodle.write_moodle
@@ -46,6 +52,8 @@ def export(root, fmt: str, *, roster_path=None, id_column=None, columns=None, ou
     problems, notes = _missing(roster, scores)
     notes.insert(0, "columns: " + "; ".join(f"{a} -> {mapping[a]!r} ({number(scores.points[a])} points)"
                                             for a in scores.assignments))
+    if ungraded:
+        notes.append(f"not in the file, nothing graded yet: {', '.join(ungraded)}")
     late = gradebook.lateness(url)
     if late:
         notes.append("late (the file has the score after the penalty): " + "; ".join(
