@@ -14,7 +14,8 @@ hands in all four notebooks: one submission per notebook), then times, in one ru
 Prints a table and appends it to benchmarks/RESULTS.md.
 
 With --cluster it measures `workbook grade --cluster` instead: a throwaway PostgreSQL server,
-a `dask scheduler` and two `dask worker` processes (one thread each) on this machine, started
+`workbook cluster scheduler` and two `workbook cluster worker` processes (Dask's, TLS only; one
+thread each) on this machine, started
 before the clock starts, as a standing cluster would be; then the same class graded by
 `workbook grade --jobs 2` and through the cluster, on the same gradebook, and the cluster's
 overhead against the local run.
@@ -133,7 +134,8 @@ def cluster_comparison(scratch: Path, args) -> str:
                 if name == "local":
                     run = grading.grade(course, jobs=2, db_url=url, progress=False, log=lambda *_: None)
                 else:
-                    run = dask_grading.grade(course, running.address, db_url=url, progress=False, log=lambda *_: None)
+                    run = dask_grading.grade(course, running.address, db_url=url, progress=False, log=lambda *_: None,
+                                             tls_dir=running.tls_dir)
                 timings.append((name, time.monotonic() - started))
                 if run.failed:
                     raise RuntimeError(f"grading failed: {run.failed}")
@@ -145,7 +147,8 @@ def cluster_comparison(scratch: Path, args) -> str:
     load = os.getloadavg()[0]
     lines = [f"### Grading on a Dask cluster, {datetime.date.today()}, {platform.machine()}, {os.cpu_count()} CPUs, "
              f"{n} submissions ({who})", "",
-             "Scheduler and two workers (`--nworkers 1 --nthreads 1` each) on this machine, PostgreSQL gradebook "
+             "`workbook cluster scheduler` and two `workbook cluster worker` (TLS with the course's certificates; "
+             "`--nthreads 1` each) on this machine, PostgreSQL gradebook "
              f"for both runs; each run twice, interleaved; load average when done: {load:.1f}", "",
              "| run | runs (s) | mean s | s / submission |", "|---|---|---|---|"]
     for name, label in (("local", "workbook grade --jobs 2"), ("cluster", "workbook grade --cluster (2 workers)")):

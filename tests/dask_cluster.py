@@ -1,5 +1,7 @@
-"""A real Dask cluster on 127.0.0.1 for the tests: the `dask scheduler` and `dask worker`
-command-line programs, each in a process group of its own, all killed at the end."""
+"""A real Dask cluster on 127.0.0.1 for the tests, as an instructor starts it: `workbook cluster
+scheduler` and `workbook cluster worker` (Dask's `dask scheduler` and `dask worker` programs,
+TLS only, with the course CA's certificates made by `workbook cluster certificates`), each
+in a process group of its own, all killed at the end."""
 
 import json
 import os
@@ -12,7 +14,9 @@ from pathlib import Path
 
 from distributed import Client
 
-DASK = str(Path(sys.executable).parent / "dask")
+from workbook.grading import cluster_tls
+
+WORKBOOK = [sys.executable, "-m", "workbook.cli"]
 START_TIMEOUT_S = 180  # two cores shared with other test runs: starting Python processes can be slow
 
 
@@ -66,8 +70,9 @@ def kill_tree(pid: int):
 
 
 class Cluster:
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, tls_dir: Path | None = None):
         self.folder = folder
+        self.tls_dir = tls_dir or folder / "tls"
         self.scheduler_file = folder / "scheduler.json"
         self.processes: dict[str, subprocess.Popen] = {}
         self.client: Client | None = None
@@ -76,29 +81,34 @@ class Cluster:
     def address(self) -> str:
         return json.loads(self.scheduler_file.read_text())["address"]
 
-    def _start(self, name: str, cmd: list[str], cwd: Path) -> subprocess.Popen:
+    def _start(self, name: str, cmd: list[str], cwd: Path, env: dict | None = None) -> subprocess.Popen:
         log = open(self.folder / f"{name}.log", "w")
-        process = subprocess.Popen(cmd, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(cmd, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                                   env=env)
         log.close()
         self.processes[name] = process
         return process
 
     def start_scheduler(self):
-        self._start("scheduler", [DASK, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+        subprocess.run([*WORKBOOK, "cluster", "certificates", "--tls-dir", str(self.tls_dir)], check=True,
+                       capture_output=True, cwd=self.folder)
+        self._start("scheduler", [*WORKBOOK, "cluster", "scheduler", "--tls-dir", str(self.tls_dir), "--port", "0",
                                   "--scheduler-file", str(self.scheduler_file)], self.folder)
         wait_for(lambda: self.scheduler_file.exists() and "address" in self.scheduler_file.read_text(),
                  START_TIMEOUT_S, "the Dask scheduler to start")
-        self.client = Client(self.address, timeout=START_TIMEOUT_S, set_as_default=False)
+        self.client = Client(self.address, timeout=START_TIMEOUT_S, set_as_default=False,
+                             security=cluster_tls.security(self.tls_dir, "client"))
 
     def worker_names(self) -> set[str]:
         return {str(w["name"]) for w in self.client.scheduler_info(n_workers=-1)["workers"].values()}
 
-    def start_worker(self, name: str, cwd: Path):
-        """A `dask worker` started in ``cwd``; returns once the scheduler knows it."""
+    def start_worker(self, name: str, cwd: Path, env: dict | None = None, tls_dir: Path | None = None):
+        """`workbook cluster worker` for the course folder ``cwd`` (its environment ``env``, its
+        certificates from ``tls_dir``); returns once the scheduler knows it."""
         scratch = self.folder / f"scratch-{name}"
-        self._start(name, [DASK, "worker", "--scheduler-file", str(self.scheduler_file), "--name", name,
-                           "--nworkers", "1", "--nthreads", "1", "--host", "127.0.0.1", "--no-dashboard",
-                           "--local-directory", str(scratch)], cwd)
+        self._start(name, [*WORKBOOK, "cluster", "worker", "--scheduler-file", str(self.scheduler_file),
+                           "--tls-dir", str(tls_dir or self.tls_dir), "--root", str(cwd), "--name", name,
+                           "--nthreads", "1", "--host", "127.0.0.1", "--local-directory", str(scratch)], cwd, env)
         wait_for(lambda: name in self.worker_names(), START_TIMEOUT_S, f"worker {name} to join")
 
     def kill(self, name: str):
@@ -116,14 +126,14 @@ class Cluster:
 
 
 @contextmanager
-def cluster(folder: Path, workers: dict[str, Path]):
-    """A scheduler and one worker per name, each started in its folder; all killed afterwards."""
+def cluster(folder: Path, workers: dict[str, Path], env: dict | None = None, tls_dir: Path | None = None):
+    """A scheduler and one worker per name, each started in its folder (with ``env``); all killed afterwards."""
     folder.mkdir(parents=True, exist_ok=True)
-    running = Cluster(folder)
+    running = Cluster(folder, tls_dir)
     try:
         running.start_scheduler()
         for name, cwd in workers.items():
-            running.start_worker(name, cwd)
+            running.start_worker(name, cwd, env)
         yield running
     finally:
         running.close()

@@ -62,7 +62,8 @@ def _grade(args) -> int:
         if args.shard or args.jobs:
             raise RuntimeError("--cluster does not take --shard or --jobs: the Dask scheduler shares the class "
                                "out, and each worker grades as many submissions at once as its --nthreads")
-        run = cluster.grade(args.root, args.cluster, db_url=args.db, cell_timeout=args.cell_timeout, options=options)
+        run = cluster.grade(args.root, args.cluster, db_url=args.db, cell_timeout=args.cell_timeout, options=options,
+                            tls_dir=args.tls_dir, insecure=args.insecure_cluster)
     else:
         run = grading.grade(args.root, jobs=args.jobs, db_url=args.db, shard=grading.parse_shard(args.shard),
                             cell_timeout=args.cell_timeout, options=options)
@@ -116,9 +117,13 @@ def parser() -> argparse.ArgumentParser:
                    "(default: nbgrader_config.py's, else gradebook.db)")
     g.add_argument("--shard", default=None, metavar="K/N",
                    help="grade only share K of N of the students (run one per machine, same --db)")
-    g.add_argument("--cluster", default=None, metavar="tcp://HOST:PORT",
-                   help="grade on the Dask cluster whose scheduler is there (needs a PostgreSQL --db; "
-                   "see the README, 'Grading on a Dask cluster')")
+    g.add_argument("--cluster", default=None, metavar="tls://HOST:PORT",
+                   help="grade on the Dask cluster whose scheduler is there (`workbook cluster`; needs a "
+                   "PostgreSQL --db; see the README, 'Grading on a Dask cluster')")
+    g.add_argument("--tls-dir", default=None, help="with --cluster: the folder of this grader's client "
+                   "certificate (default: ~/.config/workbook/tls/<course id>)")
+    g.add_argument("--insecure-cluster", action="store_true", help="with --cluster: allow a plain tcp:// "
+                   "scheduler on another machine (anyone who reaches it can run code on the workers)")
     g.add_argument("--cell-timeout", type=int, default=None, help="seconds per cell (default: nbgrader_config.py)")
     g.add_argument("--sandbox", choices=("require", "off"), default="require",
                    help="run student kernels in bubblewrap (require, the default: refuse to grade without "
@@ -142,6 +147,9 @@ def parser() -> argparse.ArgumentParser:
     from .similarity import add_similarity_command
 
     add_similarity_command(sub)
+    from .grading.cluster_service import add_cluster_command
+
+    add_cluster_command(sub)
     add_check_command(sub)  # the student's command, for the instructor too
     add_data_command(sub)
     return p

@@ -220,3 +220,145 @@ def format_table(table: dict[str, dict[str, tuple[float, float]]], assignments: 
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in [header, *rows]]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+# --- A cluster's scratch gradebooks (cluster_results.py) ----------------------------------
+# Dask workers grade into a private SQLite gradebook that holds the course's assignments but
+# no credentials; the grader alone copies the autograder's results into the real one.
+
+STRUCTURE_TABLES = ("assignment", "notebook", "base_cell", "grade_cells", "solution_cells", "task_cells", "source_cell")
+
+
+def copy_assignments(source_url: str, target_url: str, assignments):
+    """The rows that describe ``assignments`` (notebooks, cells, checksums), copied as they are from
+    ``source_url`` into a new gradebook at ``target_url``: autograde there checks a submission
+    against exactly what the real gradebook holds."""
+    from nbgrader.api import Base
+    from sqlalchemy import create_engine, select, text
+
+    source, target = create_engine(source_url), create_engine(target_url)
+    tables = Base.metadata.tables
+    try:
+        Base.metadata.create_all(target)
+        with source.connect() as read, target.begin() as write:
+            # What Gradebook() would write into a new database, without its `alembic heads` process
+            version = read.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+            write.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+            write.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": version})
+            write.execute(tables["course"].insert(), [dict(r._mapping) for r in read.execute(select(tables["course"]))])
+            ids = {"assignment": [r.id for r in read.execute(select(tables["assignment"].c.id)
+                                                             .where(tables["assignment"].c.name.in_(sorted(assignments))))]}
+            ids["notebook"] = [r.id for r in read.execute(select(tables["notebook"].c.id)
+                                                          .where(tables["notebook"].c.assignment_id.in_(ids["assignment"])))]
+            ids["base_cell"] = [r.id for r in read.execute(select(tables["base_cell"].c.id)
+                                                           .where(tables["base_cell"].c.notebook_id.in_(ids["notebook"])))]
+            for name in STRUCTURE_TABLES:
+                table = tables[name]
+                if name in ("assignment", "notebook"):
+                    where = table.c.id.in_(ids[name])
+                elif name == "source_cell":
+                    where = table.c.notebook_id.in_(ids["notebook"])
+                else:  # base_cell and its subclasses share its ids
+                    where = table.c.id.in_(ids["base_cell"])
+                rows = [dict(r._mapping) for r in read.execute(select(table).where(where))]
+                if rows:
+                    write.execute(table.insert(), rows)
+    finally:
+        source.dispose()
+        target.dispose()
+
+
+def submission_record(db_url: str, assignment: str, student: str) -> dict | None:
+    """One submission's rows by name (JSON-able), or None when it has none: what nbgrader's
+    autograde reads and writes, and the instructor's manual grades that feedback shows."""
+    with Gradebook(db_url, COURSE_ID) as gb:
+        try:
+            sub = gb.find_submission(assignment, student)
+        except MissingEntry:
+            return None
+        return {
+            "timestamp": sub.timestamp.isoformat() if sub.timestamp else None,
+            "extension_s": sub.extension.total_seconds() if sub.extension else None,
+            "notebooks": {nb.name: {
+                "flagged": bool(nb.flagged),
+                "late_submission_penalty": nb.late_submission_penalty,
+                "grades": {g.name: {"auto_score": g.auto_score, "manual_score": g.manual_score,
+                                    "extra_credit": g.extra_credit, "needs_manual_grade": bool(g.needs_manual_grade)}
+                           for g in nb.grades},
+                "comments": {c.name: {"auto_comment": c.auto_comment, "manual_comment": c.manual_comment}
+                             for c in nb.comments},
+            } for nb in sub.notebooks},
+        }
+
+
+def _parse_time(text):
+    import datetime
+
+    return datetime.datetime.fromisoformat(text) if text else None
+
+
+def restore_submission(db_url: str, assignment: str, student: str, record: dict):
+    """Put a submission's rows (``submission_record``'s) into a scratch gradebook before grading,
+    so that autograde and feedback there start from what the real gradebook holds."""
+    import datetime
+
+    with Gradebook(db_url, COURSE_ID) as gb:
+        gb.update_or_create_student(student)
+        sub = gb.update_or_create_submission(assignment, student)
+        sub.timestamp = _parse_time(record["timestamp"])
+        sub.extension = datetime.timedelta(seconds=record["extension_s"]) if record["extension_s"] else None
+        for nb in sub.notebooks:
+            saved = record["notebooks"].get(nb.name)
+            if saved is None:
+                continue
+            nb.flagged, nb.late_submission_penalty = saved["flagged"], saved["late_submission_penalty"]
+            for grade in nb.grades:
+                for column, value in saved["grades"].get(grade.name, {}).items():
+                    setattr(grade, column, value)
+            for comment in nb.comments:
+                for column, value in saved["comments"].get(comment.name, {}).items():
+                    setattr(comment, column, value)
+        gb.db.commit()
+
+
+def record_autograde(db_url: str, assignment: str, student: str, record: dict):
+    """Write what nbgrader's autograde writes (the submission's time, each cell's automatic score
+    and comment, late penalties) from a worker's scratch gradebook into ``db_url``, as
+    autograde would have: manual grades stay, and a cell with one is marked for review.
+
+    The record comes from a machine we trust less than this one: it must name exactly the
+    assignment's notebooks and cells, and no score may leave 0..max. ValueError otherwise,
+    and nothing is written."""
+    import math
+
+    with Gradebook(db_url, COURSE_ID) as gb:
+        expected = {nb.name: ({c.name: float(c.max_score) for c in [*nb.grade_cells, *nb.task_cells]},
+                              {c.name for c in [*nb.solution_cells, *nb.task_cells]})
+                    for nb in gb.find_assignment(assignment).notebooks}
+        got = record.get("notebooks", {})
+        if set(got) != set(expected):
+            raise ValueError(f"notebooks {sorted(got)} are not the assignment's {sorted(expected)}")
+        for name, (max_scores, comment_cells) in expected.items():
+            grades, comments = got[name].get("grades", {}), got[name].get("comments", {})
+            if set(grades) != set(max_scores) or set(comments) != comment_cells:
+                raise ValueError(f"{name}: the grade or comment cells are not the assignment's")
+            for cell, values in grades.items():
+                score = values.get("auto_score")
+                if score is not None and not (isinstance(score, (int, float)) and math.isfinite(score)
+                                              and 0 <= score <= max_scores[cell]):
+                    raise ValueError(f"{name}/{cell}: score {score!r} is not between 0 and {max_scores[cell]:g}")
+            penalty = got[name].get("late_submission_penalty")
+            if penalty is not None and not (isinstance(penalty, (int, float)) and math.isfinite(penalty) and penalty >= 0):
+                raise ValueError(f"{name}: late penalty {penalty!r}")
+        gb.update_or_create_student(student)
+        sub = gb.update_or_create_submission(assignment, student)
+        sub.timestamp = _parse_time(record.get("timestamp"))
+        for nb in sub.notebooks:
+            saved = got[nb.name]
+            nb.late_submission_penalty = saved.get("late_submission_penalty")
+            for grade in nb.grades:
+                grade.auto_score = saved["grades"][grade.name]["auto_score"]
+                grade.needs_manual_grade = grade.manual_score is not None or grade.auto_score is None
+            for comment in nb.comments:
+                comment.auto_comment = saved["comments"][comment.name]["auto_comment"]
+        gb.db.commit()
