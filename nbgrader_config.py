@@ -18,6 +18,14 @@ c.CourseDirectory.solution_directory = "solutions"
 # set; a cell that loops forever is interrupted and grading goes on).
 c.Execute.timeout = 30
 c.Execute.interrupt_on_timeout = True
+# A whole submission gets at most this timeout times its code cells, plus 300 s, before
+# its grading process is killed and it is reported as not graded (`workbook grade --deadline`).
+
+# Submitted files are untrusted input (workbook/grading/intake.py): a submission holding a
+# file larger than this is refused with its size before anything reads it (kilobytes of
+# 1000 bytes: nbgrader's own setting, which its exchange uses; 100000 is 100 MB, its default).
+# Links and anything not a regular file (a FIFO, a socket, a device) are refused too.
+c.CourseDirectory.max_file_size = 100000
 
 # nbgrader gives 0 to a test cell that wrote to stderr. The checks already silence warnings
 # while they run student code; this drops warnings that escape them (e.g. emitted by a

@@ -59,6 +59,9 @@ def _grade(args) -> int:
     if args.cluster:
         from .grading import cluster
 
+        if args.deadline:
+            raise RuntimeError("--cluster does not take --deadline yet: each submission gets the default "
+                               "(the cell timeout times its code cells, plus 300 s)")
         if args.shard or args.jobs:
             raise RuntimeError("--cluster does not take --shard or --jobs: the Dask scheduler shares the class "
                                "out, and each worker grades as many submissions at once as its --nthreads")
@@ -66,7 +69,7 @@ def _grade(args) -> int:
                             tls_dir=args.tls_dir, insecure=args.insecure_cluster)
     else:
         run = grading.grade(args.root, jobs=args.jobs, db_url=args.db, shard=grading.parse_shard(args.shard),
-                            cell_timeout=args.cell_timeout, options=options)
+                            cell_timeout=args.cell_timeout, options=options, deadline=args.deadline)
     table = gradebook.totals(gradebook.configured_url(args.root, args.db))
     url = gradebook.configured_url(args.root, args.db)
     print(gradebook.format_table(table, build.assignments_in(args.root), gradebook.lateness(url)))
@@ -125,6 +128,9 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--insecure-cluster", action="store_true", help="with --cluster: allow a plain tcp:// "
                    "scheduler on another machine (anyone who reaches it can run code on the workers)")
     g.add_argument("--cell-timeout", type=int, default=None, help="seconds per cell (default: nbgrader_config.py)")
+    g.add_argument("--deadline", type=float, default=None, metavar="SECONDS",
+                   help="seconds one submission may take in all; past it its grading process is killed and "
+                   "it is reported as not graded (default: the cell timeout times its code cells, plus 300 s)")
     g.add_argument("--sandbox", choices=("require", "off"), default="require",
                    help="run student kernels in bubblewrap (require, the default: refuse to grade without "
                    "it; off: grade unsandboxed, which the summary and the report then say)")

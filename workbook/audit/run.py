@@ -14,6 +14,10 @@ imports, so ``F.softmax``, ``torch.nn.functional.softmax`` and ``from torch impo
 are the same call, while comments, docstrings and a variable that happens to be called ``C``
 raise no alarm. Only the text of string constants (paths, environment variable names) is
 matched with patterns.
+
+Submitted files are untrusted (workbook/grading/intake.py): a hand-in that grading refuses
+(a link, a FIFO, a file over the size limit) is flagged with the reason and not read, and
+every notebook is opened as intake opens it, so the scan never follows a link or blocks.
 """
 
 import warnings
@@ -22,6 +26,7 @@ from pathlib import Path
 
 from workbook.authoring import notebooks
 from workbook.course import folders
+from workbook.grading import intake
 from .notebook import scan_notebook
 
 
@@ -52,8 +57,14 @@ def audit(root) -> tuple[list[Finding], int]:
     if not (root / "submitted").is_dir():
         raise FileNotFoundError(f"{root.resolve()} has no submitted/ folder: nothing to audit")
     releases: dict[Path, object] = {}
-    findings, scanned = [], 0
+    limit = intake.max_file_bytes(root)
+    refused = intake.survey(root, limit)
+    findings = [Finding(r.student, r.assignment, "", "submission", 0, "", r.reason) for r in refused]
+    skipped = {(r.student, r.assignment) for r in refused}
+    scanned = 0
     for student, assignment, path in submitted_notebooks(root):
+        if (student, assignment) in skipped:
+            continue
         scanned += 1
         release_path = root / "release" / assignment / path.name
         if release_path not in releases:
@@ -61,7 +72,7 @@ def audit(root) -> tuple[list[Finding], int]:
         release_nb = releases[release_path]
         if isinstance(release_nb, Exception):
             release_nb = None
-        nb = _read(path)
+        nb = _read(path, limit)
         if isinstance(nb, Exception):  # not JSON, not a notebook: say so and go on
             error = nb
             detail = str(error).strip().splitlines()[0][:160] if str(error).strip() else type(error).__name__
@@ -77,13 +88,14 @@ def audit(root) -> tuple[list[Finding], int]:
     return findings, scanned
 
 
-def _read(path):
+def _read(path, limit: int | None = None):
     """The notebook, or the exception that reading it raised. nbformat's warnings about a
-    notebook's form (missing cell ids, ...) are no finding and stay quiet."""
+    notebook's form (missing cell ids, ...) are no finding and stay quiet. A submitted notebook
+    (``limit`` given) is opened as intake.py opens it."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return notebooks.read(path)
+            return notebooks.read(path) if limit is None else intake.read_notebook(path, limit)
     except Exception as error:
         return error
 

@@ -3,10 +3,13 @@
 nbgrader does the grading. This module decides what to grade and how: --jobs long-lived
 grading processes (worker.py) side by side, a fresh kernel per submission, so that
 submissions grade in parallel and a crash stays contained;
-submissions checked before nbgrader sees them (not JSON, missing notebook) so the message
-is clear; transient failures (a locked SQLite gradebook, a kernel that did not start)
-retried rather than charged to the student; a failed regrade removing the old grade instead
-of leaving it standing as if current; then feedback and a grades CSV.
+submitted files treated as untrusted input (intake.py: no link followed, no FIFO opened,
+no file over the size limit read) and each submission checked before nbgrader sees it (not
+JSON, missing notebook) so the message is clear; a deadline per submission, past which its
+grading process is killed and replaced (worker.py); transient failures (a locked SQLite
+gradebook, a kernel that did not start) retried rather than charged to the student; a
+failed regrade removing the old grade instead of leaving it standing as if current; then
+feedback and a grades CSV.
 """
 
 import hashlib
@@ -22,12 +25,11 @@ import zlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import nbformat
 from tqdm import tqdm
 
 from workbook.course import folders
 
-from . import gradebook, sandbox
+from . import gradebook, intake, sandbox
 from . import nbgrader_bridge
 from .contracts import GradingOptions, Submission, SubmissionOutcome
 from .worker import GradeWorker
@@ -39,7 +41,6 @@ TRANSIENT = ("database is locked", "Address already in use", "Kernel died before
 RETRIES = 2
 LOG_FOLDER = "grading-logs"  # nbgrader's full output for each failure, and each worker's log
 UNSANDBOXED_FOLDER = "unsandboxed"  # in LOG_FOLDER: one file per submission graded with --sandbox off
-SUBMISSION_LIMIT_S = 1800  # a grading process stuck this long on one notebook is killed
 
 
 @dataclass
@@ -80,9 +81,32 @@ def in_shard(student: str, shard: tuple[int, int] | None) -> bool:
 
 
 def find_submissions(root, shard=None, assignments=None) -> list[Submission]:
-    """``submitted/<student>/<assignment>/`` folders, sorted, restricted to the shard."""
-    return [Submission(h.student, h.assignment, h.folder) for h in folders.submissions(root)
-            if in_shard(h.student, shard) and (assignments is None or h.assignment in assignments)]
+    """``submitted/<student>/<assignment>/`` folders, sorted, restricted to the shard.
+
+    Links are included, never walked, so that grading refuses them with a reason (and removes
+    any old grade): a linked assignment folder as itself, a linked student folder once for
+    each assignment of the class (those handed in by others, and those in ``release/``).
+    """
+    root = Path(root)
+    subs = [Submission(h.student, h.assignment, h.folder) for h in folders.submissions(root)]
+    links = folders.links(root)
+    known = {s.assignment for s in subs} | _released(root)  # not a linked folder's name: the student chose it
+    for link in links:
+        for assignment in [link.assignment] if link.assignment else sorted(known):
+            subs.append(Submission(link.student, assignment, link.path / assignment if link.assignment is None
+                                   else link.path))
+    return sorted((s for s in subs if in_shard(s.student, shard) and (assignments is None or s.assignment in assignments)),
+                  key=lambda s: (s.student, s.assignment))
+
+
+def _released(root: Path) -> set[str]:
+    release = root / "release"
+    return {p.name for p in release.iterdir() if p.is_dir()} if release.is_dir() else set()
+
+
+def through_link(sub: Submission) -> bool:
+    """Whether the submission's folder or its student folder is a symbolic link (refused at intake)."""
+    return sub.folder.is_symlink() or sub.folder.parent.is_symlink()
 
 
 def renamed_copies(sub: Submission) -> list[Path]:
@@ -92,24 +116,30 @@ def renamed_copies(sub: Submission) -> list[Path]:
     return sorted(p for p in sub.folder.glob("*.ipynb") if pattern.fullmatch(p.name))
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _sha256(path: Path, limit: int) -> str:
+    return hashlib.sha256(intake.read_bytes(path, limit)).hexdigest()
 
 
-def adopt_renamed(sub: Submission) -> str | None:
+def _default_limit(limit: int | None) -> int:
+    return intake.DEFAULT_MAX_FILE_KB * 1000 if limit is None else limit
+
+
+def adopt_renamed(sub: Submission, limit: int | None = None) -> str | None:
     """Grade a renamed notebook, alone in the folder, as the assignment's: copy it to the right
     name (the student's file stays) and say so; None when there is nothing to adopt.
 
     A marker records the copy, so that a regrade copies a resubmitted renamed file again, and a
-    correctly named notebook handed in later (which replaces the copy) wins.
+    correctly named notebook handed in later (which replaces the copy) wins. Files are read
+    as intake.py reads them (``limit``: the largest file accepted, in bytes).
     """
+    limit = _default_limit(limit)
     marker = sub.folder / f".{sub.notebook.name}.renamed-from"
     if sub.notebook.exists():
         if not marker.exists():
             return None
-        record = json.loads(marker.read_text())
+        record = json.loads(intake.read_bytes(marker, limit))
         origin = sub.folder / record["from"]
-        if _sha256(sub.notebook) != record["sha256"] or not origin.exists():
+        if _sha256(sub.notebook, limit) != record["sha256"] or not origin.exists():
             marker.unlink()  # the notebook is no longer our copy of the renamed one
             return None
         candidates = [origin]
@@ -117,13 +147,14 @@ def adopt_renamed(sub: Submission) -> str | None:
         candidates = renamed_copies(sub)
         if len(candidates) != 1:
             return None
-    shutil.copyfile(candidates[0], sub.notebook)
-    marker.write_text(json.dumps({"from": candidates[0].name, "sha256": _sha256(sub.notebook)}))
+    sub.notebook.write_bytes(intake.read_bytes(candidates[0], limit))
+    marker.write_text(json.dumps({"from": candidates[0].name, "sha256": _sha256(sub.notebook, limit)}))
     return f"graded {candidates[0].name} as {sub.notebook.name} (the notebook was renamed on download or copied)"
 
 
-def precheck(sub: Submission) -> str | None:
-    """Why nbgrader cannot grade ``sub`` at all, in words for the instructor; None if it can."""
+def precheck(sub: Submission, limit: int | None = None) -> str | None:
+    """Why nbgrader cannot grade ``sub`` at all, in words for the instructor; None if it can.
+    (What intake.py refuses is refused before this runs; the notebook is read as it reads it.)"""
     if not sub.notebook.exists():
         renamed = renamed_copies(sub)
         others = sorted(p.name for p in sub.folder.glob("*.ipynb"))
@@ -135,7 +166,7 @@ def precheck(sub: Submission) -> str | None:
                     f"notebook, rename it to {sub.notebook.name} and grade again)")
         return f"missing notebook {sub.notebook.name} (the folder has no notebook)"
     try:
-        nbformat.read(str(sub.notebook), as_version=4)
+        intake.read_notebook(sub.notebook, _default_limit(limit))
     except Exception as error:  # nbformat raises several types for broken files
         return f"{sub.notebook.name} is not a valid notebook ({type(error).__name__}: {str(error)[:200]})"
     return None
@@ -166,11 +197,13 @@ def worker_log_path(root: Path, name: str, shard: tuple[int, int] | None = None)
 
 
 def start_worker(root: Path, db_url: str, cell_timeout: int | None, name: str, jobs: int = 1,
-                 shard: tuple[int, int] | None = None, *, options: GradingOptions | None = None) -> GradeWorker:
+                 shard: tuple[int, int] | None = None, *, options: GradingOptions | None = None,
+                 deadline: float | None = None) -> GradeWorker:
     """A grading process configured like ``nbgrader autograde`` on this course would be.
 
     ``name`` tells its log apart from the others' (a run's worker number, ``single``, ...);
-    ``options`` (default: this process's environment) decide how its kernels run."""
+    ``options`` (default: this process's environment) decide how its kernels run;
+    ``deadline``: seconds each submission may take (default: worker.submission_deadline's)."""
     argv = [f"--CourseDirectory.root={root}", f"--CourseDirectory.db_url={db_url}"]
     if cell_timeout:
         argv.append(f"--Execute.timeout={cell_timeout}")
@@ -178,15 +211,25 @@ def start_worker(root: Path, db_url: str, cell_timeout: int | None, name: str, j
     threads = kernel_threads(jobs, options)
     env = {**replace(options, hidden=(str(root),)).over(nbgrader_bridge.environment()),
            "OMP_NUM_THREADS": threads, "MKL_NUM_THREADS": threads}
-    return GradeWorker(root, argv, env, worker_log_path(root, name, shard), max_seconds=SUBMISSION_LIMIT_S)
+    return GradeWorker(root, argv, env, worker_log_path(root, name, shard), max_seconds=deadline,
+                       cell_timeout=cell_timeout or None)
 
 
 def grade_one(sub: Submission, worker: GradeWorker, root: Path, db_url: str, *,
               options: GradingOptions | None = None) -> SubmissionOutcome:
     """Autograde one submission and write its feedback. ``options``: those ``worker`` was
-    started with (default: this process's environment), to record a grade made unsandboxed."""
-    renamed = adopt_renamed(sub)
-    problem = precheck(sub)
+    started with (default: this process's environment), to record a grade made unsandboxed.
+
+    Submitted files are checked first (intake.py): a refused submission is never read, gets
+    no grade (an old one is removed) and the reason names the file."""
+    limit = intake.max_file_bytes(root)
+    refused = intake.check(sub.folder, limit)
+    if refused is not None:
+        _keep_log(root, sub, f"not given to nbgrader: {refused}\n")
+        forget(sub, root, db_url)
+        return SubmissionOutcome(sub, refused)
+    renamed = adopt_renamed(sub, limit)
+    problem = precheck(sub, limit)
     if problem is not None:
         _keep_log(root, sub, f"not given to nbgrader: {problem}\n")
         forget(sub, root, db_url)
@@ -210,11 +253,11 @@ def grade_one(sub: Submission, worker: GradeWorker, root: Path, db_url: str, *,
 
 
 def grade_submission(sub: Submission, root, db_url: str, cell_timeout: int | None = None, *,
-                     options: GradingOptions | None = None) -> str | None:
+                     options: GradingOptions | None = None, deadline: float | None = None) -> str | None:
     """Grade (or regrade) a single submission in a grading process of its own; the failure or None."""
     root = Path(root).resolve()
     options = GradingOptions.given_or_environment(options)
-    worker = start_worker(root, db_url, cell_timeout, "single", options=options)
+    worker = start_worker(root, db_url, cell_timeout, "single", options=options, deadline=deadline)
     try:
         return grade_one(sub, worker, root, db_url, options=options).problem
     finally:
@@ -356,26 +399,29 @@ def ensure_assignments(root: Path, assignments, db_url: str, log, sharded: bool 
 
 def grade(root, *, jobs: int | None = None, db_url: str | None = None, shard=None,
           cell_timeout: int | None = None, options: GradingOptions | None = None,
-          progress: bool = True, log=print) -> GradeRun:
+          progress: bool = True, log=print, deadline: float | None = None) -> GradeRun:
     """Grade every submission under ``submitted/`` (the shard's share of them). ``options``:
-    how kernels run (default: as this process's environment says)."""
+    how kernels run (default: as this process's environment says); ``deadline``: seconds one
+    submission may take (default: worker.submission_deadline's, per submission)."""
     root = Path(root).resolve()
     options = GradingOptions.given_or_environment(options)
     db_url = gradebook.configured_url(root, db_url)
     jobs = jobs or os.cpu_count() or 1
     started = time.monotonic()
     run = GradeRun(sandboxed=_sandbox_announcement(log, options), logs=root / LOG_FOLDER)  # refuses without a sandbox
+    intake.max_file_bytes(root)  # a wrong size limit in nbgrader_config.py stops the run before it starts
     subs = find_submissions(root, shard)
     if not subs:
         log("no submissions found under submitted/<student>/<assignment>/")
-    ensure_assignments(root, {s.assignment for s in subs}, db_url, log, sharded=shard is not None, options=options)
+    ensure_assignments(root, {s.assignment for s in subs if not through_link(s)}, db_url, log,
+                       sharded=shard is not None, options=options)
     gradebook.add_students(db_url, {s.student for s in subs})
     waiting = queue.SimpleQueue()
     for sub in subs:
         waiting.put(sub)
     results = queue.SimpleQueue()
 
-    workers = [start_worker(root, db_url, cell_timeout, str(number), jobs, shard, options=options)
+    workers = [start_worker(root, db_url, cell_timeout, str(number), jobs, shard, options=options, deadline=deadline)
                for number in range(min(jobs, len(subs)))]
 
     def serve(worker: GradeWorker):

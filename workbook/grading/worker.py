@@ -7,6 +7,12 @@ nbgrader through its own Python API (``NbGraderAPI``, what the formgrader calls)
 same configuration the command line would load. Student code still runs in a fresh,
 sandboxed kernel per notebook; only nbgrader's own process is reused.
 
+No submission can stall the class: the parent gives each submission a deadline
+(``submission_deadline``: the cell timeout times the notebook's code cells, plus a margin for
+starting kernels and writing feedback); a worker that has not answered by then, stuck
+anywhere (in a cell that ignores interrupts, in nbgrader, reading a file), is killed with its
+kernels, the submission is reported as not graded, and the next one gets a new worker.
+
 Protocol (one JSON object per line, contracts.py): the worker says it is ready, then for each
 ``GradeRequest`` the parent writes to stdin it answers a ``GradeAnswer`` on the stdout it was
 started with. Everything else the process prints goes to stderr.
@@ -22,9 +28,44 @@ from pathlib import Path
 
 from workbook.course.cell_repair import LOG_MARK
 
+from . import intake
 from .contracts import GradeAnswer, GradeRequest, is_ready_line, ready_line
 
 FAILED_MARKER = "There was an error processing"  # nbgrader's words when a notebook was not graded
+DEADLINE_MARGIN_S = 300  # beyond the cells' own time: kernel starts (a few per notebook at worst), nbgrader, feedback
+NO_CELL_TIMEOUT_DEADLINE_S = 3600  # where cells have no timeout (c.Execute.timeout = 0 or None)
+NBGRADER_CELL_TIMEOUT_S = 30  # nbgrader's Execute.timeout default
+
+
+def submission_deadline(root, student: str, assignment: str, cell_timeout: int | None = None) -> tuple[float, str]:
+    """Seconds grading one submission may take, and how that was worked out (for the reason).
+
+    The cell timeout (``cell_timeout``, else nbgrader_config.py's ``c.Execute.timeout``) times
+    the code cells nbgrader will run, plus ``DEADLINE_MARGIN_S``. The cells are the submitted
+    notebook's (students add cells), but at most twice the released notebook's, so that a
+    notebook of a thousand sleeping cells cannot hold a grading process for hours.
+    """
+    root = Path(root)
+    if cell_timeout is None:
+        cell_timeout = intake.course_config(root).get("Execute", {}).get("timeout", NBGRADER_CELL_TIMEOUT_S)
+    if not cell_timeout or cell_timeout < 0:
+        return float(NO_CELL_TIMEOUT_DEADLINE_S), "cells have no timeout"
+    limit = intake.max_file_bytes(root)
+    released = _code_cells(root / "release" / assignment / f"{assignment}.ipynb", limit)
+    submitted = _code_cells(root / "submitted" / student / assignment / f"{assignment}.ipynb", limit)
+    cells = max(submitted or 0, released or 0, 1)
+    if released:
+        cells = min(cells, 2 * released)
+    return (float(cell_timeout * cells + DEADLINE_MARGIN_S),
+            f"{cell_timeout} s per cell x {cells} code cells + {DEADLINE_MARGIN_S} s")
+
+
+def _code_cells(path: Path, limit: int) -> int | None:
+    try:
+        nb = intake.read_notebook(path, limit)
+    except Exception:  # missing, refused or broken: the other count (or the margin) decides
+        return None
+    return sum(cell.get("cell_type") == "code" for cell in nb.cells)
 
 
 def _protocol_stream():
@@ -85,9 +126,11 @@ class GradeWorker:
     """The parent's handle on one worker process (started lazily, restarted after a death)."""
 
     def __init__(self, root: Path, argv: list[str], env: dict[str, str], log_path: Path,
-                 max_seconds: float, recycle_after: int = 100):
+                 max_seconds: float | None = None, recycle_after: int = 100, cell_timeout: int | None = None):
+        """``max_seconds``: every submission's deadline (None: ``submission_deadline``'s, per
+        submission); ``cell_timeout``: the one the process was started with (None: the config's)."""
         self.root, self.argv, self.env, self.log_path = root, argv, env, log_path
-        self.max_seconds, self.recycle_after = max_seconds, recycle_after
+        self.max_seconds, self.recycle_after, self.cell_timeout = max_seconds, recycle_after, cell_timeout
         self.proc: subprocess.Popen | None = None
         self.pid: int | None = None  # the last process started (its group holds its kernels)
         self.graded = 0
@@ -129,15 +172,20 @@ class GradeWorker:
         if self.proc is None or self.proc.poll() is not None or self.graded >= self.recycle_after:
             self.close()
             self._start()
+        if self.max_seconds is not None:
+            deadline, how = self.max_seconds, "set by --deadline"
+        else:
+            deadline, how = submission_deadline(self.root, student, assignment, self.cell_timeout)
         self.proc.stdin.write(GradeRequest(student, assignment).to_json() + "\n")
         self.proc.stdin.flush()
-        line = self._read(self.max_seconds)
+        line = self._read(deadline)
         if line is None:
             code = self.proc.wait()
             self.kill(self.proc)
             self.proc = None
-            why = (f"grading took longer than {self.max_seconds:.0f} s and was stopped" if self.timed_out
-                   else f"the grading process died (exit code {code})")
+            why = (f"grading took longer than {deadline:.0f} s and was stopped (the deadline per submission: "
+                   f"{how}); its grading process and kernels were killed, and the next submission got a new one"
+                   if self.timed_out else f"the grading process died (exit code {code})")
             return GradeAnswer(ok=False, error=f"{why}; see {self.log_path}",
                                died=not self.timed_out)  # a death may be transient; a timeout would recur
         self.graded += 1

@@ -9,7 +9,7 @@ from workbook import grading
 from workbook.authoring import notebooks
 from workbook.course import folders
 from workbook.course.table import EXERCISES
-from workbook.grading import gradebook
+from workbook.grading import gradebook, intake
 from .messages import Message, cell_failure, failure_message
 
 
@@ -119,10 +119,14 @@ def collect(root, db_url: str | None = None) -> ClassData:
         exercise_points[assignment] = list(points.items())
 
     graded_pairs = {(st, a) for st, per in totals.items() for a in per}
+    refused = _refused(root)  # links, FIFOs, files over the size limit: never read, never graded
+    look += refused
+    refused_pairs = {(student, assignment) for student, assignment, _ in refused}
     look += [(h.student, h.assignment, "submitted but not in the gradebook: grading failed or has not run")
-             for h in folders.submissions(root) if (h.student, h.assignment) not in graded_pairs]
+             for h in folders.submissions(root)
+             if (h.student, h.assignment) not in graded_pairs | refused_pairs]
     if (root / folders.SUBMITTED).is_dir():
-        look += _audit_findings(root)
+        look += [item for item in _audit_findings(root) if item[:2] not in refused_pairs]  # said once, above
     look += grading.grading_notes(root)  # graded without the sandbox; cells repaired, notebook renamed
 
     feedback = {}
@@ -180,6 +184,14 @@ def _read_graded(path: Path):
         if failure[1].startswith("integrity:"):
             errors.setdefault("<integrity>", failure)
     return errors
+
+
+def _refused(root: Path) -> list[tuple[str, str, str]]:
+    """The hand-ins grading refuses without reading them (grading/intake.py), with the reason."""
+    try:
+        return [(r.student, r.assignment, f"not graded: {r.reason}") for r in intake.survey(root)]
+    except Exception as error:  # the report must not fail because a check could not run
+        return [("-", "-", f"the submitted files could not be checked: {error}")]
 
 
 def _audit_findings(root) -> list[tuple[str, str, str]]:
