@@ -57,6 +57,11 @@ c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 
+# The sandbox shows a kernel only what grading needs (the README lists it: the Python
+# environment, the system's libraries, the notebook's folder, full MNIST); a course that
+# needs more, read-only (a data folder elsewhere), names it here.
+c.SandboxedKernelManager.read_only_paths = []
+
 # Autograding, hardened (workbook/grading/preprocessors.py): each kernel runs sandboxed and
 # memory-limited and is replaced when it dies, outputs are cut by size as well as lines, and
 # nothing a student wrote or displayed can run in a browser (formgrader, feedback).

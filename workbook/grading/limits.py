@@ -12,12 +12,18 @@ far too much fails in its own cell instead of taking the machine down:
   program, so that everything it starts is counted there, root's processes included.
 
 The standard library has each of these; only the order matters: caps first, then exec.
+
+``die_with_parent()`` is for the grading processes: they end when `workbook grade` does,
+however it ended (SIGKILL included), and their kernels with them (bwrap's --die-with-parent).
 """
 
 import argparse
 import os
 import resource
+import signal
 import sys
+import threading
+import time
 
 
 def main(argv: list[str]) -> None:
@@ -39,6 +45,23 @@ def main(argv: list[str]) -> None:
     if caps.processes > 0:
         resource.setrlimit(resource.RLIMIT_NPROC, (caps.processes, caps.processes))
     os.execvp(command[0], command)
+
+
+def die_with_parent(poll_s: float = 0.2):
+    """Kill this process when its parent goes (it is then adopted: its parent pid changes).
+
+    A grading process is started in a session of its own (so that a Ctrl-C reaches only the
+    grader, which stops it), which also means nothing kills it when the grader is killed.
+    prctl's PR_SET_PDEATHSIG would, but it fires when the *thread* that started the process
+    ends, and grading processes are started from threads that end (Dask's): so we watch."""
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(poll_s)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
 
 
 if __name__ == "__main__":

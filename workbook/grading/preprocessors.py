@@ -32,6 +32,15 @@ class KernelGarbled(Exception):
     kernel's processes and threads). Its session can no longer be trusted: like a dead kernel."""
 
 
+class LeftProcessesRunning(Exception):
+    """A cell ended with processes of its own still running (a flood of them, a server): they
+    are killed and the kernel is replaced, so that they cost no later cell its processes."""
+
+    def __init__(self, count: int):
+        super().__init__(f"{count} processes")
+        self.count = count
+
+
 class ResilientExecute(Execute):
     """nbgrader's Execute, in a sandboxed kernel that is replaced when it dies.
 
@@ -39,7 +48,9 @@ class ResilientExecute(Execute):
     memory limit) or hangs past an interrupt, so one crash would cost every exercise after
     it. Here the cell that killed the kernel gets an error (0 points), a fresh kernel re-runs the earlier
     non-test cells silently to rebuild the student's definitions, and grading goes on.
-    A kernel that fails to *start* is retried without charging the student.
+    A kernel that fails to *start* is retried without charging the student. A cell that
+    leaves processes running is treated like one that killed its kernel: they are killed,
+    and the cell is not replayed (it would start them again), so it costs its own exercise.
     """
 
     max_kernel_deaths = Integer(8, help="give up on a notebook after this many kernel deaths").tag(config=True)
@@ -61,7 +72,7 @@ class ResilientExecute(Execute):
             self._current = None
             try:
                 start = self._run_from(start, dead, resources)
-            except (DeadKernelError, CellTimeoutError, KernelGarbled) as failure:
+            except (DeadKernelError, CellTimeoutError, KernelGarbled, LeftProcessesRunning) as failure:
                 if self._current is None:  # died before running anything of the student's
                     start_failures += 1
                     if start_failures >= self.start_attempts:
@@ -71,6 +82,9 @@ class ResilientExecute(Execute):
                 if isinstance(failure, DeadKernelError):
                     why = ("KernelDied", "the kernel died while running this cell (os._exit, a crash, or "
                            "the memory limit)")
+                elif isinstance(failure, LeftProcessesRunning):
+                    why = ("LeftProcessesRunning", f"this cell left {failure.count} processes running after it "
+                           "ended; they were stopped (a cell's processes may not outlive it)")
                 elif isinstance(failure, KernelGarbled):
                     why = ("KernelBroken", "the kernel's messages were garbled while this cell ran (it may have "
                            "run out of processes or threads: a kernel may have "
@@ -102,14 +116,23 @@ class ResilientExecute(Execute):
         with self.setup_kernel():
             info = self.wait_for_reply(self.kc.kernel_info())
             self.nb.metadata["language_info"] = info["content"]["language_info"]
+            self.km.note_kernel_started()
             for index, cell in enumerate(self.nb.cells[:start]):
                 if cell.cell_type == "code" and index not in dead and not cell.metadata.get("nbgrader", {}).get("grade"):
                     self._current = index
                     self.execute_cell(copy.deepcopy(cell), index, store_history=False)
+                    self._end_leftovers()
             for index in range(start, len(self.nb.cells)):
                 self._current = index
                 self.preprocess_cell(self.nb.cells[index], resources, index)
+                self._end_leftovers()
         return len(self.nb.cells)
+
+    def _end_leftovers(self):
+        """After each cell (it ended, or was interrupted): end what it left running."""
+        count = self.km.end_leftover_processes()
+        if count:
+            raise LeftProcessesRunning(count)
 
 
 class LimitOutputSize(NbGraderPreprocessor):

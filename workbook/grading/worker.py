@@ -107,6 +107,9 @@ def grade(api, student: str, assignment: str) -> GradeAnswer:
 
 
 def main(argv: list[str]):
+    from .limits import die_with_parent  # here: `python -m workbook.grading.limits` must not find it imported
+
+    die_with_parent()  # a killed `workbook grade` leaves no grading process, and so no kernel, behind
     answers = _protocol_stream()
     api = make_api(argv)
     answers.write(ready_line() + "\n")
