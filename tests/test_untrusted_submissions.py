@@ -375,9 +375,10 @@ def test_too_deep_or_too_many_entries_is_refused(submitted, monkeypatch):
     assert "folders deep" in _one_problem(submitted)
     shutil.rmtree(submitted / "d")
     monkeypatch.setattr(intake, "MAX_ENTRIES", 5)  # the real cap is 10,000; the rule is the same
+    (submitted / "sub").mkdir()
     for number in range(6):
-        (submitted / f"f{number}").write_text("")
-    assert _one_problem(submitted) == "the folder holds more than 5 files and folders"
+        (submitted / "sub" / f"f{number}").write_text("")  # past the cap inside a folder: said once
+    assert _one_problem(submitted) == f"submitted/ann/{A} holds more than 5 files and folders"
 
 
 def test_several_problems_are_named_in_one_line(submitted):

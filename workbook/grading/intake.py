@@ -109,14 +109,16 @@ def _open_folder(name: str, where: str, dir_fd: int) -> int:
         raise Untrusted(f"{where} is {_kind(mode)}, not a folder") from None
 
 
-def _walk(dir_fd: int, where: str, limit: int, found: list[str], counted: list[int], depth: int):
+def _walk(dir_fd: int, where: str, limit: int, found: list[str], counted: list[int], depth: int, top: str = ""):
     """Append a reason for every entry under the open folder that must not be read."""
+    top = top or where
     with os.scandir(dir_fd) as entries:
         names = sorted(entry.name for entry in entries)
     for name in names:
         counted[0] += 1
-        if counted[0] > MAX_ENTRIES:
-            found.append(f"the folder holds more than {MAX_ENTRIES:,} files and folders")
+        if counted[0] > MAX_ENTRIES:  # said once, by the level that counted past the cap
+            if counted[0] == MAX_ENTRIES + 1:
+                found.append(f"{top} holds more than {MAX_ENTRIES:,} files and folders")
             return
         path = f"{where}/{_shown(name)}"
         info = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
@@ -132,7 +134,7 @@ def _walk(dir_fd: int, where: str, limit: int, found: list[str], counted: list[i
                 found.append(str(refused))
                 continue
             try:
-                _walk(inner, path, limit, found, counted, depth + 1)
+                _walk(inner, path, limit, found, counted, depth + 1, top)
             finally:
                 os.close(inner)
         elif not stat.S_ISREG(info.st_mode):
@@ -149,10 +151,10 @@ def problems(folder, limit: int) -> list[str]:
     student, assignment = folder.parent.name, folder.name
     where = f"{folders.SUBMITTED}/{_shown(student)}"
     found: list[str] = []
-    top = os.open(folder.parent.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)  # submitted/: the instructor's
-    opened = [top]
+    opened: list[int] = []
     try:
-        opened.append(_open_folder(student, where, top))
+        opened.append(os.open(folder.parent.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC))  # submitted/: ours
+        opened.append(_open_folder(student, where, opened[-1]))
         where = f"{where}/{_shown(assignment)}"
         opened.append(_open_folder(assignment, where, opened[-1]))
         _walk(opened[-1], where, limit, found, [0], 0)
