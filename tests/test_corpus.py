@@ -2,7 +2,8 @@
 
 Every wrong answer must lose points in its own exercise and nowhere else (and fail exactly
 the test cells its header names), and its first failure message must carry the hint its
-header declares; every correct-but-unusual answer must get full marks.
+header declares, of the hint class its ``# hint-class:`` names (workbook/checks/hints.py; ``none``:
+no hint); every correct-but-unusual answer must get full marks.
 """
 
 import functools
@@ -13,6 +14,7 @@ from conftest import ROOT, SPEC_POINTS, WRITTEN, release_notebook, source_notebo
 import inprocess
 from workbook.demo import corpus
 from workbook.authoring import notebooks
+from workbook.checks import hints
 
 # The fewest wrong answers per exercise that the issues ask for.
 MIN_WRONG = {"01_cross_entropy": 5, "02_training_loop": 6, "03_modules": 4, "04_data_loading": 4}
@@ -72,6 +74,31 @@ def test_answer_is_graded_as_labelled(answer):
         assert result.messages[gid].startswith(f"{answer.exercise}:"), result.messages[gid]
     first = next(gid for gid, ok in result.passed.items() if not ok)  # what the student reads first
     assert answer.hint in result.messages[first], f"the first failure lacks the hint {answer.hint!r}"
+    label, got = hint_class_label(answer), hint_class(result.messages[first])
+    if label is None:  # unlabelled: its first hint must be one written outside the registry
+        assert got is None and "\n  hint: " in result.messages[first], (
+            f"the first failure's hint is {got or 'missing'}: label it with '# hint-class:'\n{result.messages[first]}")
+    else:
+        assert got == (None if label == "none" else label), (
+            f"the first failure's hint class is {got}, labelled {label}\n{result.messages[first]}")
+
+
+def hint_class_label(answer):
+    """The answer's ``# hint-class:`` header: a hint id of workbook/checks/hints.py, or ``none``
+    (its first failure has no hint); None when it has no such header."""
+    for line in answer.code.splitlines():
+        if not line.startswith("# "):
+            break
+        key, _, value = line[2:].partition(":")
+        if key.strip() == "hint-class":
+            return value.strip()
+    return None
+
+
+def hint_class(message: str):
+    """The registered hint id a failure message's hint line carries; None without one."""
+    line = next((l for l in message.splitlines() if l.startswith("  hint: ")), "")
+    return hints.classify(line[len("  hint: "):]) if line else None
 
 
 def test_a_wrong_answer_must_declare_its_hint(tmp_path):

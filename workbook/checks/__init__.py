@@ -22,6 +22,7 @@ from .forbidden import OpRecorder, exempt
 from .inputs import randint, randn
 from .integrity import remember_checks, replaced_objects, verify_integrity
 from . import loading, modules, training  # noqa: E402  (per-notebook helpers: C.training, ...)
+from . import diagnose, hints  # noqa: E402  (C.hints: the hint registry, ids for test cells)
 
 remember_checks()
 

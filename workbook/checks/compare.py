@@ -10,6 +10,7 @@ before atol was doubled to cover rows whose LogSumExp is large.
 
 import torch
 
+from . import hints
 from .failures import CheckFailure, Failure, describe
 
 TOLERANCES = {  # dtype: (rtol, atol)
@@ -34,28 +35,33 @@ def _index(flat_index: int, shape) -> tuple:
 
 
 def assert_close(actual, expected, *, name: str, what: str, inputs: str = "",
-                 hint: str | None = None, rtol=None, atol=None, check_dtype: bool = True):
-    """Fail with a message naming the exercise, the property, the input and the difference."""
+                 hint: str | None = None, rtol=None, atol=None, check_dtype: bool = True, guess: bool = True):
+    """Fail with a message naming the exercise, the property, the input and the difference.
+
+    ``guess=False`` drops the generic advice for a wrong shape or a non-finite value (a guess at
+    the cause): ``exercise.compare`` passes it and lets ``diagnose`` find the cause instead."""
     def fail(problem: str, own_hint: str | None = None, *, certain: bool = False):
         # A wrong type, dtype or device is a fact, and its own advice says exactly what to
         # change (``certain``). For a wrong shape or wrong values the generic advice is only a
         # guess: the test's hint, which knows what its inputs probe, wins over it.
+        if not certain and not guess:
+            own_hint = None
         advice = (own_hint or hint) if certain else (hint or own_hint)
         raise CheckFailure(Failure(name, problem, what, inputs=inputs, hint=advice or ""))
 
     if not isinstance(actual, torch.Tensor):
         fail(f"expected a tensor, got {type(actual).__name__}",
-             "return a torch.Tensor; .item(), float() or .tolist() turn it into Python numbers", certain=True)
+             hints.text("not-a-tensor"), certain=True)
     if actual.shape != expected.shape:
         fail(f"shape {tuple(actual.shape)}, expected {tuple(expected.shape)}",
              "check which dimension you reduce and whether you keep it (keepdim)")
     if check_dtype and actual.dtype != expected.dtype:
         fail(f"dtype {str(actual.dtype).removeprefix('torch.')}, expected "
              f"{str(expected.dtype).removeprefix('torch.')}",
-             "don't hard-code a dtype: new tensors should follow the input's dtype", certain=True)
+             hints.text("hard-coded-dtype"), certain=True)
     if actual.device != expected.device:
         fail(f"result on {actual.device}, expected on {expected.device}",
-             "create new tensors on the input's device (device=x.device)", certain=True)
+             hints.text("wrong-device"), certain=True)
     rtol, atol = tolerance(expected.dtype, rtol, atol)
     a = actual.detach().to("cpu", torch.float64)
     e = expected.detach().to("cpu", torch.float64)
@@ -86,3 +92,16 @@ def assert_close(actual, expected, *, name: str, what: str, inputs: str = "",
 def describe_inputs(*args) -> str:
     """'float32 (3, 5) on cpu, int64 (3,) on cpu' for the tensors among ``args``."""
     return ", ".join(describe(a) for a in args if isinstance(a, torch.Tensor))
+
+
+_PLAIN = (bool, int, float, str, type(None))
+
+
+def describe_call(args, kwargs) -> str:
+    """'float32 (3, 5) on cpu, dim=0, keepdim=True': the tensors and plain values (numbers,
+    strings, None) a call got, keyword arguments by name; other objects are left out."""
+    parts = [describe(a) if isinstance(a, torch.Tensor) else repr(a) for a in args
+             if isinstance(a, (torch.Tensor, *_PLAIN))]
+    parts += [f"{k}={describe(v) if isinstance(v, torch.Tensor) else repr(v)}" for k, v in kwargs.items()
+              if isinstance(v, (torch.Tensor, *_PLAIN))]
+    return ", ".join(parts)

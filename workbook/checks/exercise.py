@@ -12,6 +12,7 @@
 """
 
 import contextlib
+import dataclasses
 import importlib
 import linecache
 import os
@@ -22,8 +23,8 @@ import torch
 
 from workbook.course.table import ASSIGNMENT_TABLE
 
-from . import equivalents, forbidden
-from .compare import assert_close, describe_inputs
+from . import diagnose, equivalents, forbidden, hints
+from .compare import assert_close, describe_call, describe_inputs
 from .failures import CheckFailure, Failure
 from .inputs import randn
 from .integrity import verify_integrity
@@ -51,18 +52,24 @@ REPLACES = {e.name: e.replaces for e in _ALL_EXERCISES}  # what a message names 
 
 # Errors whose cause is certain from PyTorch's own message alone: (type, text in the message, hint).
 KNOWN_ERRORS = [
-    (TypeError, "torch.return_types.m",
-     "x.max(dim) and x.min(dim) return a (values, indices) pair: use .values, or x.amax(dim) / x.amin(dim)"),
-    (RuntimeError, "modified by an inplace operation",
-     "an in-place operation (exp_(), /=, ...) overwrote a value autograd saved for the backward pass: "
-     "compute on new tensors (x.exp(), a / b)"),
-    (RuntimeError, "could not infer output dtype",
-     "mean() needs floating-point values: convert first, e.g. (a == b).float().mean()"),
-    (ValueError, "only one element tensors can be converted to Python scalars",
-     "torch.tensor(...) cannot build one tensor from a list of tensors: use torch.stack"),
-    (AttributeError, "cannot assign module before Module.__init__() call",
-     "call super().__init__() first in __init__, before assigning any layer"),
+    (TypeError, "torch.return_types.m", hints.text("max-returns-pair")),
+    (RuntimeError, "modified by an inplace operation", hints.text("inplace-autograd")),
+    (RuntimeError, "could not infer output dtype", hints.text("mean-of-bool")),
+    (ValueError, "only one element tensors can be converted to Python scalars", hints.text("tensor-of-tensors")),
+    (AttributeError, "cannot assign module before Module.__init__() call", hints.text("module-before-init")),
 ]
+
+# The attributes ``call`` and ``compare`` leave on an error of student code, so that the
+# failure that reports it (``explain``) names the input it was called with and the property.
+_CALLED_WITH, _CHECKING = "_workbook_called_with", "_workbook_checking"
+
+
+def _note(exc: BaseException, name: str, value: str):
+    if value and not getattr(exc, name, ""):
+        try:
+            setattr(exc, name, value)
+        except AttributeError:  # an exception type without a __dict__: report it without
+            pass
 
 
 class exercise:
@@ -116,13 +123,17 @@ class exercise:
         """Call student code, catching any use of the PyTorch op this exercise replaces."""
         if not callable(fn):
             self.fail("", f"expected a function or class, got {type(fn).__name__}",
-                      hint="define it with def (or class) under the name the exercise asks for")
-        if not self.forbidden and not self.forbidden_functions:
-            return fn(*args, **kwargs)
-        recorder = forbidden.OpRecorder(self.forbidden)
-        functions = forbidden.FunctionRecorder(self.forbidden_functions)
-        with functions, recorder:
-            returned = fn(*args, **kwargs)
+                      hint=hints.text("not-callable"))
+        try:
+            if not self.forbidden and not self.forbidden_functions:
+                return fn(*args, **kwargs)
+            recorder = forbidden.OpRecorder(self.forbidden)
+            functions = forbidden.FunctionRecorder(self.forbidden_functions)
+            with functions, recorder:
+                returned = fn(*args, **kwargs)
+        except Exception as exc:
+            _note(exc, _CALLED_WITH, describe_call(args, kwargs))
+            raise
         self.assert_no_forbidden(recorder, functions)
         return returned
 
@@ -133,7 +144,7 @@ class exercise:
                               if op.startswith("aten::") else op for op in seen)
             self.fail("", f"calls {found}, which this exercise asks you to replace (it rebuilds "
                           f"{REPLACES.get(self.name, 'a PyTorch function')}; every alias reaches the same "
-                          "operator)", hint="implement it yourself from simpler operations")
+                          "operator)", hint=hints.text("forbidden-op"))
 
     def forbid(self):
         """A context that records forbidden ops in a longer block of student code."""
@@ -141,6 +152,7 @@ class exercise:
 
     # -- checks ------------------------------------------------------------------------
     def assert_close(self, actual, expected, what: str, inputs=(), **kwargs):
+        kwargs["hint"] = hints.resolve(kwargs.get("hint"))
         assert_close(actual, expected, name=self.name, what=what,
                      inputs=describe_inputs(*inputs), **kwargs)
 
@@ -164,21 +176,36 @@ class exercise:
 
         Also checks that ``fn`` leaves its inputs unchanged; with ``grad=True`` compares the
         gradients of the floating-point inputs too (backward with a fixed random cotangent).
+        ``hint`` (an id of ``hints``, or words) is what the inputs probe; when the result differs,
+        the experiments of ``diagnose`` choose the hint first, and a shape or a non-finite value
+        that no experiment explains gets no hint but ``hint``.
         """
         def copies():
             return [a.detach().clone().requires_grad_(grad and a.is_floating_point())
                     if isinstance(a, torch.Tensor) else a for a in args]
 
-        inputs = describe_inputs(*args)
+        def rerun(*variant, **kw):  # the student's function on another input, for the diagnosis
+            return self.call(fn, *[a.detach().clone() if isinstance(a, torch.Tensor) else a for a in variant], **kw)
+
+        inputs = describe_call(args, kwargs)
         mine, theirs = copies(), copies()
-        actual = self.call(fn, *mine, **kwargs)
+        try:
+            actual = self.call(fn, *mine, **kwargs)
+        except Exception as exc:
+            _note(exc, _CHECKING, what)
+            raise
         expected = reference(*theirs, **kwargs)
         for before, after in zip(args, mine):
             if isinstance(before, torch.Tensor) and not torch.equal(before, after.detach()):
-                self.fail("", "changes its input in place", inputs=inputs,
-                          hint="compute on new tensors and leave the input as it was")
-        assert_close(actual, expected, name=self.name, what=what, inputs=inputs, hint=hint,
-                     rtol=rtol, atol=atol, check_dtype=check_dtype)
+                self.fail("", "changes its input in place", inputs=inputs, hint=hints.text("changes-input"))
+        try:
+            assert_close(actual, expected, name=self.name, what=what, inputs=inputs, hint=hints.resolve(hint),
+                         rtol=rtol, atol=atol, check_dtype=check_dtype, guess=False)
+        except CheckFailure as failure:
+            found = diagnose.mismatch(rerun, reference, args, kwargs, actual, expected, rtol=rtol, atol=atol)
+            if found is None:
+                raise
+            raise CheckFailure(dataclasses.replace(failure.failure, hint=found)) from None
         if grad:
             self._compare_grads(actual, expected, mine, theirs, what, inputs, rtol, atol)
         return actual
@@ -186,8 +213,7 @@ class exercise:
     def _compare_grads(self, actual, expected, mine, theirs, what, inputs, rtol, atol):
         if not actual.requires_grad:
             self.fail(what, "the result is not connected to the input's gradient", inputs=inputs,
-                      hint=".item(), float(), .detach(), .data, torch.tensor(...) and torch.no_grad() cut "
-                           "the autograd graph: keep every step a tensor operation, with autograd on")
+                      hint=hints.text("graph-cut"))
         cotangent = randn(*expected.shape, seed=1234, dtype=expected.dtype, device=expected.device)
         leaves = [i for i, a in enumerate(mine) if isinstance(a, torch.Tensor) and a.requires_grad]
         recorder = forbidden.OpRecorder(self.forbidden)
@@ -197,12 +223,9 @@ class exercise:
         want = torch.autograd.grad(expected, [theirs[i] for i in leaves], cotangent, allow_unused=True)
         for g_mine, g_want in zip(got, want):
             if g_mine is None:
-                self.fail(what, "no gradient reaches the input", inputs=inputs,
-                          hint="compute the result from the input with tensor operations, with autograd on")
+                self.fail(what, "no gradient reaches the input", inputs=inputs, hint=hints.text("no-grad-to-input"))
             assert_close(g_mine, g_want, name=self.name, what=f"gradient ({what})", inputs=inputs,
-                         rtol=rtol, atol=atol,
-                         hint="the values are right but their gradient is not: a part of the computation cut "
-                              "from autograd (.detach(), .data, torch.no_grad()) is missing from it")
+                         rtol=rtol, atol=atol, hint=hints.text("grad-partly-cut"))
 
     # -- messages ----------------------------------------------------------------------
     def explain(self, exc: BaseException, *, what: str = "", hint: str | None = None) -> CheckFailure:
@@ -218,13 +241,13 @@ class exercise:
         if isinstance(exc, SystemExit):
             return CheckFailure(Failure(self.name, "your code called sys.exit() or exit(), which stops the checks"))
         if isinstance(exc, NameError):
-            return CheckFailure(Failure(self.name, str(exc), hint="run the cell that defines it first, and keep "
-                                                                  "the names the exercise asks for"))
+            return CheckFailure(Failure(self.name, str(exc), hint=hints.text("undefined-name")))
         certain = next((h for kind, text, h in KNOWN_ERRORS if isinstance(exc, kind) and text in str(exc)), None)
         raised = f"your code raised {type(exc).__name__}"
+        what = what or getattr(exc, _CHECKING, "")
         what, problem = (what, f"{raised}: {exc}") if what else (raised, str(exc))
-        return CheckFailure(Failure(self.name, problem, what, code=self.student_line(exc.__traceback__),
-                                    hint=hint or certain or ""))
+        return CheckFailure(Failure(self.name, problem, what, inputs=getattr(exc, _CALLED_WITH, ""),
+                                    code=self.student_line(exc.__traceback__), hint=hint or certain or ""))
 
     @contextlib.contextmanager
     def hinted(self, what: str, hint: str | None = None):

@@ -19,6 +19,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from . import hints
 from .compare import assert_close, tolerance
 from .failures import CheckFailure, describe
 from .inputs import randint, randn
@@ -108,7 +109,7 @@ def _known_error_hint(exc, none_hint):
     if isinstance(exc, RuntimeError) and "does not require grad and does not have a grad_fn" in text:
         return _NO_GRAD_TOO_WIDE
     if isinstance(exc, (TypeError, AttributeError)) and "NoneType" in text and none_hint:
-        return none_hint
+        return none_hint() if callable(none_hint) else none_hint
     return None
 
 
@@ -167,10 +168,22 @@ class _OptimWatch:
 
 
 def run_fit(ex, fit_sgd, model, loss_func, x, y, lr, bs, epochs, setup: str):
-    """Call the student's ``fit_sgd`` (no torch.optim allowed)."""
-    return _run(ex, f"training ({setup})", fit_sgd, model, loss_func, x, y, lr, bs, epochs,
-                none_hint="before the first backward() every .grad is None: zero the gradients after "
-                          "each update, not before the first backward")
+    """Call the student's ``fit_sgd`` (no torch.optim allowed).
+
+    A ``.grad`` found None has two causes with opposite advice: zeroing before the first
+    backward (no parameter updated yet), and ``model.zero_grad()`` inside the loop over the
+    parameters (the first ones updated, every later ``.grad`` reset to None). Which parameters
+    changed before the error tells them apart."""
+    before = [p.detach().clone() for p in model.parameters()]
+
+    def none_hint():
+        after = [p.detach() for p in model.parameters()]
+        updated = sum(1 for b, a in zip(before, after) if b.shape != a.shape or not torch.equal(b, a))
+        if updated and updated < len(before):
+            return hints.text("zero-grad-in-param-loop", updated=updated, total=len(before))
+        return hints.text("grad-none-before-backward")  # none updated yet (or all: a later batch's)
+
+    return _run(ex, f"training ({setup})", fit_sgd, model, loss_func, x, y, lr, bs, epochs, none_hint=none_hint)
 
 
 # -- the reference: PyTorch's own SGD --------------------------------------------------------

@@ -2,6 +2,7 @@
 # verdict: wrong
 # fails: test_accuracy_ties_devices
 # hint: with ties, only the first largest logit
+# hint-class: accuracy-ties
 # why: counts a row as right when the target's logit equals the row maximum, so every class tied for the maximum counts
 def accuracy(out, yb):
     top = out.amax(dim=1)

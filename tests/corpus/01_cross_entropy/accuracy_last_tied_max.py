@@ -2,6 +2,7 @@
 # verdict: wrong
 # fails: test_accuracy_ties_devices
 # hint: with ties, only the first largest logit
+# hint-class: accuracy-ties
 # why: a running argmax over the classes that updates on >=, so ties go to the last largest logit instead of the first
 def accuracy(out, yb):
     best = out[:, 0]

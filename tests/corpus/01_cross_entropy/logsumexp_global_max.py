@@ -1,7 +1,8 @@
 # exercise: logsumexp
 # verdict: wrong
 # fails: test_logsumexp_stability
-# hint: factor out the maximum
+# hint: not one maximum of the whole tensor
+# hint-class: global-max
 # why: factors out the maximum of the whole tensor, so rows far below it still underflow to log(0)
 def logsumexp(x, dim=-1, keepdim=False):
     m = x.max()

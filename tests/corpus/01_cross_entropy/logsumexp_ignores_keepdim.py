@@ -1,7 +1,8 @@
 # exercise: logsumexp
 # verdict: wrong
 # fails: test_logsumexp_values test_logsumexp_grad_dtype_device
-# hint: check which dimension you reduce and whether
+# hint: keepdim=True asks to keep the reduced dimension
+# hint-class: dropped-reduced-dim
 # why: ignores the keepdim argument and always drops the reduced dimension
 def logsumexp(x, dim=-1, keepdim=False):
     m = x.amax(dim=dim, keepdim=True)

@@ -2,6 +2,7 @@
 # verdict: wrong
 # fails: test_logsumexp_grad_dtype_device
 # hint: cut the autograd graph
+# hint-class: graph-cut
 # why: builds the result from Python numbers (.tolist() then torch.tensor), which cuts the gradient
 def logsumexp(x, dim=-1, keepdim=False):
     m = x.amax(dim=dim, keepdim=True)

@@ -1,7 +1,8 @@
 # exercise: logsumexp
 # verdict: wrong
 # fails: test_logsumexp_values
-# hint: check which dimension you reduce and whether
+# hint: .squeeze() drops every size-1 dimension
+# hint-class: squeezed
 # why: squeeze() without a dim also removes other size-1 dimensions (a batch of one loses its batch dim)
 def logsumexp(x, dim=-1, keepdim=False):
     m = x.amax(dim=dim, keepdim=True)

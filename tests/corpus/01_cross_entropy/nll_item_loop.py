@@ -2,6 +2,7 @@
 # verdict: wrong
 # fails: test_nll_grad
 # hint: cut the autograd graph
+# hint-class: graph-cut
 # why: accumulates Python floats with .item() and wraps them in torch.tensor: right value, no gradient
 def nll(input, target):
     total = 0.0

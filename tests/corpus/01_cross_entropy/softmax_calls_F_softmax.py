@@ -2,6 +2,7 @@
 # verdict: wrong
 # fails: test_softmax_values test_softmax_stability test_softmax_grad_dtype_device
 # hint: which this exercise asks you to replace
+# hint-class: forbidden-op
 # why: calls PyTorch's own softmax through F.softmax
 def softmax(x, dim=-1):
     return F.softmax(x, dim=dim)

@@ -2,6 +2,7 @@
 # verdict: wrong
 # fails: test_fit_sgd_values test_fit_sgd_batches test_fit_sgd_state
 # hint: before the first backward() every .grad is None
+# hint-class: grad-none-before-backward
 # why: zeroes with p.grad.data.zero_() before backward, which crashes while every .grad is still None
 def fit_sgd(model, loss_func, x, y, lr, bs, epochs):
     losses = []

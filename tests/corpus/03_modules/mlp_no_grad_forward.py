@@ -2,6 +2,7 @@
 # verdict: wrong
 # fails: test_MLP_forward
 # hint: torch.no_grad() cut the autograd graph
+# hint-class: graph-cut
 # why: runs forward under torch.no_grad(), so no gradient flows and the model cannot be trained
 class MLP(nn.Module):
     def __init__(self, n_in, nh, n_out):

@@ -2,6 +2,7 @@
 # verdict: wrong
 # fails: test_MyModule_registry test_MyModule_filtering test_MyModule_shared test_MyModule_instances test_MyModule_call_repr
 # hint: object has no attribute
+# hint-class: none
 # why: registered values go only into the registry, never stored as attributes, so self.l1 raises AttributeError
 class MyModule:
     def __init__(self):

@@ -2,6 +2,7 @@
 # verdict: wrong
 # fails: test_SequentialModel_forward test_SequentialModel_parameters test_SequentialModel_to_eval
 # hint: mat1 and mat2 shapes cannot be multiplied
+# hint-class: none
 # why: the ModuleList is a class attribute: it is not registered and every instance appends to the same list
 class SequentialModel(nn.Module):
     layers = nn.ModuleList()

@@ -2,6 +2,7 @@
 # verdict: wrong
 # fails: test_SequentialModel_forward
 # hint: mat1 and mat2 shapes cannot be multiplied
+# hint-class: none
 # why: applies every layer to the original input instead of the previous layer's output
 class SequentialModel(nn.Module):
     def __init__(self, layers):

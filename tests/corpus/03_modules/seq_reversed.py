@@ -2,6 +2,7 @@
 # verdict: wrong
 # fails: test_SequentialModel_forward
 # hint: mat1 and mat2 shapes cannot be multiplied
+# hint-class: none
 # why: applies the layers from last to first
 class SequentialModel(nn.Module):
     def __init__(self, layers):

@@ -2,6 +2,7 @@
 # verdict: wrong
 # fails: test_Dataset_items test_Dataset_batches
 # hint: index -1 out of range
+# hint-class: none
 # why: a hand-made bounds check rejects negative indices and breaks on slices and lists
 class Dataset:
     def __init__(self, x, y):

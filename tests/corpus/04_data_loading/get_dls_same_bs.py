@@ -2,6 +2,7 @@
 # verdict: wrong
 # fails: test_get_dls_loaders
 # hint: batches of 2 * bs
+# hint-class: none
 # why: the validation batches have size bs instead of 2 * bs
 def get_dls(train_ds, valid_ds, bs, **kwargs):
     return (torch.utils.data.DataLoader(train_ds, batch_size=bs, shuffle=True, **kwargs),
