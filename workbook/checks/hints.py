@@ -8,7 +8,8 @@ message's hint line.
 
 Scope: the hints of ``compare``, ``exercise`` and ``diagnose`` (every exercise), of the 01
 notebook's hidden tests and of ``fit_sgd``'s error diagnosis. The other hints of ``training``,
-``modules`` and ``loading`` (02-04) are still written where they are raised.
+``modules`` and ``loading`` (02-04), and the two generic guesses ``compare.assert_close`` still
+gives their direct calls (a wrong shape, a non-finite value), are written where they are raised.
 """
 
 import re
