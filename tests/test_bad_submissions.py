@@ -1,9 +1,11 @@
-"""Bad submissions (SPEC §7): each costs only what it breaks, and the rest of the class is graded.
+"""Bad submissions: each costs at most the exercise it breaks, never the rest of its notebook,
+and never the rest of the class, which is graded beside it.
 
 One class of 01_cross_entropy submissions, each broken in one way, graded together by
 `workbook grade` in sandboxed kernels. The sandbox is required here: CI installs Debian's
 bubblewrap, and a grader that silently ran student code unsandboxed would pass otherwise.
-Issue 12's cases are here too: floods of processes and of /tmp stopped at their caps,
+Issue 12's cases are here too: floods of processes and of /tmp stopped at their caps (a
+flood's processes are killed when its cell ends, and cost that exercise only),
 scripts in outputs and markdown made harmless, a student's "BEGIN HIDDEN TESTS" text,
 copied graded cells and a renamed notebook graded at full marks with the repair noted.
 """
@@ -48,8 +50,8 @@ FLOOD_PROCESSES = """
 import subprocess
 children = []
 try:
-    for _ in range(1000):
-        children.append(subprocess.Popen(["sleep", "5"]))
+    for _ in range(2000):
+        children.append(subprocess.Popen(["sleep", "300"]))
 finally:
     print("started", len(children), "processes")
 """
@@ -329,13 +331,18 @@ def _feedback(course, student):
     return (course / "feedback" / student / A / f"{A}.html").read_text()
 
 
-def test_a_process_flood_stops_at_the_cap_and_the_notebook_grades_on(graded):
+def test_a_process_flood_stops_at_the_cap_and_costs_only_its_own_exercise(graded):
     course, _, scores, _ = graded
     out = _outputs(course, "floods-processes", "softmax")
     started = int(out.split("started ")[1].split(" processes")[0])
-    assert 0 < started < sandbox.DEFAULT_PROCESS_LIMIT  # 1,000 asked for; the kernel's own threads count too
+    assert 0 < started < sandbox.DEFAULT_PROCESS_LIMIT  # 2,000 asked for; the kernel's own threads count too
     assert "BlockingIOError" in out  # the cell that hit the cap got the error
-    assert _score(scores, "floods-processes") == (30.0, 30.0)
+    assert f"LeftProcessesRunning: this cell left {started} processes running" in out  # killed, said in the cell
+    assert _score(scores, "floods-processes") == (25.0, 30.0)  # softmax's 5 points, not the notebook's 30
+    cells = {c.grade_id: c for c in gradebook.cell_scores(gradebook.configured_url(course))
+             if c.student == "floods-processes"}
+    lost = {gid for gid, c in cells.items() if c.score < c.max_score}
+    assert lost and all(gid.startswith("test_softmax") for gid in lost), lost
 
 
 def test_a_tmp_flood_stops_at_the_cap_and_the_notebook_grades_on(graded):

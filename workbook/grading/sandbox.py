@@ -239,7 +239,9 @@ def _mounts(cwd: Path, private: Path, extra) -> list[str]:
             args += ["--ro-bind", str(path), str(path)]
     for folder in hidden:
         args += ["--remount-ro", str(folder)]
-    return args
+    # The root itself (bwrap's tmpfs, holding the folders made above) is read-only too:
+    # nothing can be written but /tmp, /dev/shm and the private folder.
+    return args + ["--remount-ro", "/"]
 
 
 def runs_as_root() -> bool:
