@@ -43,6 +43,7 @@ def test_demo_prints_the_grade_table(tmp_path):
     assert "could not grade zoe/" in proc.stdout  # ... and the notebook that is not JSON is reported
     assert "audit:" in proc.stdout
     assert (course / "reports" / "report.html").exists() and proc.stdout.rstrip().endswith("report.html")
+    assert (course / "reports" / "similarity.html").exists() and "similarity.html" in proc.stdout
 
 
 def test_demo_refuses_to_delete_a_folder_it_did_not_make(tmp_path):

@@ -49,7 +49,7 @@ def student_requirements() -> list[str]:
 def _pyproject() -> str:
     deps = ",\n".join(f'    "{r}"' for r in student_requirements())
     return f"""[build-system]
-requires = ["setuptools>=68"]
+requires = ["setuptools>=77"]
 build-backend = "setuptools.build_meta"
 
 [project]
@@ -58,7 +58,7 @@ version = "{__version__}"
 description = "The student bundle of the minibatch-training course: checks, data and `workbook check`"
 readme = "README.md"
 requires-python = ">=3.10"
-license = {{ text = "MIT" }}
+license = "MIT"
 dependencies = [
 {deps},
 ]
