@@ -255,8 +255,9 @@ def test_links_fifos_and_broken_notebooks_are_skipped_with_a_reason(tmp_path):
     os.symlink(sub / "orig" / A, sub / "dirlink" / A)
     found = similarity(course)
     skipped = "\n".join(found.skipped)
-    assert "linker/01_cross_entropy: a symbolic link, not followed" in skipped
-    assert "piper/01_cross_entropy: not a regular file" in skipped
+    assert "linker/01_cross_entropy: refused" in skipped and "01_cross_entropy.ipynb is a symbolic link" in skipped
+    assert "piper/01_cross_entropy: refused" in skipped and "is a FIFO (named pipe)" in skipped
+    assert "dirlink/01_cross_entropy: a symbolic link, not followed" in skipped
     assert "broken/01_cross_entropy: not a valid notebook" in skipped
     assert found.students[A] == 2 and [p.students for p in found.flagged()] == [("copier", "orig")]
 

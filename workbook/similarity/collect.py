@@ -1,22 +1,19 @@
 """What the similarity report compares: each student's solution cells, exercise by exercise,
 and what everyone shares anyway (the release skeleton and the reference solution).
 
-Submissions are student files: a submitted path that is a symbolic link, a FIFO, a device or
-a huge file is skipped with its reason (never followed, never opened). ``workbook/grading``
-will get an intake module that refuses the same things; until then ``safe_read`` does it here.
+Submissions are student files: a hand-in that grading refuses (a symbolic link, a FIFO, a
+device or a huge file anywhere in it: ``workbook/grading/intake.py``) is skipped with intake's
+reason, and every notebook is read as intake reads it (never following a link, never blocking).
 """
 
 import json
 import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbook.authoring import notebooks
 from workbook.course import folders
-
-MAX_NOTEBOOK_BYTES = 100 * 2**20  # nbgrader's own default limit for a submitted file
-
+from workbook.grading import intake
 
 @dataclass
 class Submissions:
@@ -25,28 +22,6 @@ class Submissions:
     exercises: list[str]
     cells: dict[str, dict[str, str]] = field(default_factory=dict)
     students: set[str] = field(default_factory=set)
-
-
-def safe_read(path: Path) -> bytes:
-    """The bytes of a regular file, refusing links, FIFOs, devices and files over the limit
-    with an OSError that says which. Opened without following links and without blocking, then
-    checked again on the open file, so a file swapped after the first look is refused too."""
-    info = os.lstat(path)
-    if stat.S_ISLNK(info.st_mode):
-        raise OSError("a symbolic link, not followed")
-    if not stat.S_ISREG(info.st_mode):
-        raise OSError("not a regular file (a FIFO, a device or a folder), not opened")
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    with os.fdopen(fd, "rb") as handle:
-        opened = os.fstat(handle.fileno())
-        if not stat.S_ISREG(opened.st_mode):
-            raise OSError("not a regular file, not read")
-        if opened.st_size > MAX_NOTEBOOK_BYTES:
-            raise OSError(f"{opened.st_size / 2**20:.0f} MiB, over the {MAX_NOTEBOOK_BYTES // 2**20} MiB limit")
-        data = handle.read(MAX_NOTEBOOK_BYTES + 1)
-    if len(data) > MAX_NOTEBOOK_BYTES:
-        raise OSError(f"over the {MAX_NOTEBOOK_BYTES // 2**20} MiB limit")
-    return data
 
 
 def notebook_of(hand_in: folders.HandIn) -> Path:
@@ -81,11 +56,11 @@ def solution_cells(nb) -> dict[str, str]:
     return cells
 
 
-def read_notebook(path: Path) -> dict:
+def read_notebook(path: Path, limit: int) -> dict:
     """A submitted notebook's JSON, read safely; OSError or ValueError when it cannot be.
     Plain JSON, not nbformat: only the cells' sources and metadata are needed, and nbformat's
     schema validation would be half the time of a class of 400."""
-    data = safe_read(path)
+    data = intake.read_bytes(path, limit)
     try:
         nb = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -116,13 +91,19 @@ def collect(root: Path, assignments: list[str]) -> tuple[dict[str, Submissions],
     """Every assignment's solution cells by exercise and student, and one line for every hand-in
     that could not be read (nothing is skipped silently)."""
     found = {a: Submissions(a, []) for a in assignments}
-    skipped = []
+    limit = intake.max_file_bytes(root)
+    skipped = [f"{link.student}/{link.assignment or '*'}: a symbolic link, not followed" for link in folders.links(root)
+               if link.assignment is None or link.assignment in found]
     for hand_in in folders.submissions(root):
         if hand_in.assignment not in found:
             continue
         where = f"{hand_in.student}/{hand_in.assignment}"
+        refused = intake.check(hand_in.folder, limit)
+        if refused:
+            skipped.append(f"{where}: {refused}")
+            continue
         try:
-            nb = read_notebook(notebook_of(hand_in))
+            nb = read_notebook(notebook_of(hand_in), limit)
             cells = solution_cells(nb)
         except (OSError, ValueError) as error:
             skipped.append(f"{where}: {error}")
