@@ -284,7 +284,8 @@ def test_the_sandbox_hides_the_course_and_keeps_the_gradebook(graded):
     course, _, scores, gradebook_before = graded
     assert "FileNotFoundError" in _outputs(course, "reads-source", "softmax")
     assert "BEGIN SOLUTION" not in _outputs(course, "reads-source", "softmax")
-    assert "Read-only file system" in _outputs(course, "writes-gradebook", "softmax")
+    refused = _outputs(course, "writes-gradebook", "softmax")  # the path exists in the sandbox only as an
+    assert "Read-only file system" in refused or "Permission denied" in refused  # empty folder of root's
     assert (course / "gradebook.db").stat().st_size >= gradebook_before
     assert _score(scores, "writes-gradebook") == (30.0, 30.0)  # the gradebook still works
 
