@@ -37,7 +37,7 @@ def export(root, fmt: str, *, roster_path=None, id_column=None, columns=None, ou
         raise RosterError(f"--format {fmt} needs --roster: the gradebook exported from the LMS (CSV), "
                           "which says who each student is there")
     roster = read_roster(roster_path, fmt, id_column)
-    url = _existing_gradebook(root, db_url)
+    url = gradebook.existing_url(root, db_url)
     scores = read_scores(url)
     ungraded = [a for a in scores.assignments if not any(a in per for per in scores.scores.values())]
     graded = [a for a in scores.assignments if a not in ungraded]  # an empty column would make Canvas an empty assignment
@@ -61,15 +61,6 @@ def export(root, fmt: str, *, roster_path=None, id_column=None, columns=None, ou
     if fmt == "moodle":
         notes.append("in Moodle, map the identity column at import and set each grade item's maximum to the points above")
     return problems, notes, target
-
-
-def _existing_gradebook(root: Path, db_url: str | None) -> str:
-    url = gradebook.configured_url(root, db_url)
-    if url.startswith("sqlite:///"):
-        path = Path(url[len("sqlite:///"):].split("?")[0])
-        if not path.exists():
-            raise FileNotFoundError(f"no gradebook at {path}: grade the class first (`workbook grade`)")
-    return url
 
 
 def _missing(roster: Roster, scores: ClassScores) -> tuple[list[str], list[str]]:

@@ -30,6 +30,17 @@ def configured_url(root, override: str | None = None) -> str:
     return url
 
 
+def existing_url(root, override: str | None = None) -> str:
+    """``configured_url``, which must already exist, for readers of a graded class (report,
+    export): opening a missing SQLite gradebook would quietly create an empty one."""
+    url = configured_url(root, override)
+    if url.startswith("sqlite:///"):
+        path = Path(url[len("sqlite:///"):].split("?")[0])
+        if not path.exists():
+            raise FileNotFoundError(f"no gradebook at {path}: grade the class first (`workbook grade`)")
+    return url
+
+
 def _url_from_config(root: Path) -> str | None:
     from traitlets.config.loader import PyFileConfigLoader
 

@@ -72,7 +72,7 @@ def _exercise(grade_id: str, names) -> str:
 def collect(root, db_url: str | None = None) -> ClassData:
     """Scores from the gradebook, messages from ``autograded/``, problems worth a look."""
     root = Path(root).resolve()
-    db_url = _gradebook_url(root, db_url)
+    db_url = gradebook.existing_url(root, db_url)
     scores = gradebook.cell_scores(db_url)
     totals = gradebook.totals(db_url)
     by_notebook: dict[tuple[str, str], list[gradebook.CellScore]] = defaultdict(list)
@@ -139,17 +139,6 @@ def collect(root, db_url: str | None = None) -> ClassData:
     assignments = sorted({a for per in totals.values() for a in per} | set(cell_order))
     return ClassData(results, totals, assignments, exercise_points, cell_order, _unique(look), feedback,
                      gradebook.lateness(db_url))
-
-
-def _gradebook_url(root: Path, db_url: str | None) -> str:
-    """``db_url``, else the course's (nbgrader_config.py's, else its SQLite file), which must exist:
-    opening a missing SQLite gradebook would quietly create an empty one."""
-    url = gradebook.configured_url(root, db_url)
-    if url.startswith("sqlite:///"):
-        path = Path(url[len("sqlite:///"):].split("?")[0])
-        if not path.exists():
-            raise FileNotFoundError(f"no gradebook at {path}: grade the class first (`workbook grade`)")
-    return url
 
 
 def _test_cell_order(root, assignment, notebook, rows) -> list[str]:
