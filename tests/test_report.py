@@ -8,11 +8,11 @@ import io
 import json
 import re
 import shutil
-import subprocess
 
 import nbformat
 import numpy as np
 import pytest
+from browser import run_chromium
 from conftest import ROOT
 
 from workbook.authoring import build, notebooks
@@ -233,22 +233,6 @@ def test_a_submission_that_could_not_be_graded_needs_a_look(reported):
     assert "zed" not in report.summarize(report.collect(course)).student_totals
 
 
-def _chromium():
-    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
-        path = shutil.which(name)
-        if path:
-            return path
-    pytest.fail("headless Chromium is needed to check that the report renders: install it "
-                "(Debian/Ubuntu: apt-get install -y chromium); CI installs it")
-
-
-def _chromium_run(args, profile):
-    cmd = [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           "--disable-dev-shm-usage", f"--user-data-dir={profile}", *args]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=180)
-
-
 RENDER_CHECK = """<script>
 window.addEventListener("load", function () {
   var img = document.getElementById("histogram"), table = document.getElementById("scores");
@@ -272,7 +256,7 @@ def test_chromium_renders_the_table_and_the_picture(reported, tmp_path):
     n_students = len(_answers()[0])
     # 1. the page as written: the histogram's bars (its blue) must be on screen
     shot = tmp_path / "shot.png"
-    proc = _chromium_run([f"--screenshot={shot}", "--window-size=1200,1600", page.as_uri()], tmp_path / "p1")
+    proc = run_chromium([f"--screenshot={shot}", "--window-size=1200,1600", page.as_uri()], tmp_path / "p1")
     assert shot.exists(), proc.stderr[-2000:]
     pixels = np.asarray(Image.open(shot).convert("RGB"), dtype=np.int16)
     blue = (np.abs(pixels - np.array([0x3B, 0x6E, 0xA8])) < 12).all(axis=-1).sum()
@@ -282,7 +266,7 @@ def test_chromium_renders_the_table_and_the_picture(reported, tmp_path):
     probe = page.with_name("render-check.html")
     text = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page.read_text())
     probe.write_text(text.replace("</body>", RENDER_CHECK + "</body>"))
-    proc = _chromium_run(["--dump-dom", "--virtual-time-budget=10000", probe.as_uri()], tmp_path / "p2")
+    proc = run_chromium(["--dump-dom", "--virtual-time-budget=10000", probe.as_uri()], tmp_path / "p2")
     found = re.search(r'<pre id="render-check">(.*?)</pre>', proc.stdout, re.S)
     assert found, proc.stdout[-2000:] + proc.stderr[-2000:]
     check = json.loads(html.unescape(found.group(1)))

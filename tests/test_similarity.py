@@ -6,11 +6,11 @@ No kernels: the submissions are release notebooks with answers written in by nbf
 import html
 import re
 import shutil
-import subprocess
 
 import nbformat
 import pytest
 
+from browser import run_chromium
 from conftest import ROOT
 from workbook import cli
 from workbook.authoring import notebooks
@@ -296,30 +296,17 @@ def test_a_cell_that_does_not_parse_is_still_compared():
     assert compare.cell(broken, set()).prints
 
 
-def _chromium():
-    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
-        path = shutil.which(name)
-        if path:
-            return path
-    pytest.fail("headless Chromium is needed to check that the similarity page renders: install it "
-                "(Debian/Ubuntu: apt-get install -y chromium); CI installs it")
-
-
 def test_chromium_parses_no_script_and_shows_the_highlight(course, tmp_path):
     import numpy as np
     from PIL import Image
 
     out = tmp_path / "similarity.html"
     similarity_main(course, out=out, log=lambda *_: None)
-    base = [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}"]
-    dom = subprocess.run(base + ["--dump-dom", out.as_uri()], capture_output=True, text=True, timeout=180)
+    dom = run_chromium(["--dump-dom", out.as_uri()], tmp_path / "profile")
     assert "copier ~ orig" in html.unescape(dom.stdout), dom.stderr[-2000:]
     assert "<script" not in dom.stdout  # the student's </pre><script> stayed text
     shot = tmp_path / "shot.png"
-    subprocess.run(base + [f"--screenshot={shot}", "--window-size=1200,1400", out.as_uri()],
-                   capture_output=True, timeout=180)
+    run_chromium([f"--screenshot={shot}", "--window-size=1200,1400", out.as_uri()], tmp_path / "profile")
     assert shot.exists()
     pixels = np.asarray(Image.open(shot).convert("RGB"), dtype=np.int16)
     highlight = (np.abs(pixels - np.array([0xFF, 0xE7, 0xA3])) < 6).all(axis=-1).sum()
