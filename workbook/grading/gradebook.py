@@ -7,6 +7,7 @@ from nbgrader.api import Gradebook, MissingEntry
 
 from workbook.course.table import COURSE_ID  # noqa: F401  (set once, there; nbgrader_config.py reads it too)
 
+from . import nbgrader_bridge
 from .nbgrader_bridge import put_environment_tools_on_path
 
 put_environment_tools_on_path()  # nbgrader's Gradebook runs `alembic` through PATH
@@ -42,13 +43,7 @@ def existing_url(root, override: str | None = None) -> str:
 
 
 def _url_from_config(root: Path) -> str | None:
-    from traitlets.config.loader import PyFileConfigLoader
-
-    path = root / "nbgrader_config.py"
-    if not path.exists():
-        return None
-    config = PyFileConfigLoader(path.name, str(root)).load_config()
-    url = config.get("CourseDirectory", {}).get("db_url")
+    url = nbgrader_bridge.course_config(root).get("CourseDirectory", {}).get("db_url")
     return str(url) if url else None
 
 

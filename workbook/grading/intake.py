@@ -28,6 +28,8 @@ from pathlib import Path
 
 from workbook.course import folders
 
+from . import nbgrader_bridge
+
 DEFAULT_MAX_FILE_KB = 100_000  # nbgrader's CourseDirectory.max_file_size default (kilobytes of 1000 bytes)
 MAX_ENTRIES = 10_000
 MAX_DEPTH = 16
@@ -48,18 +50,9 @@ class Refusal:
     reason: str
 
 
-def course_config(root):
-    """``nbgrader_config.py``'s settings (a traitlets Config; empty without the file)."""
-    from traitlets.config import Config
-    from traitlets.config.loader import PyFileConfigLoader
-
-    path = Path(root) / "nbgrader_config.py"
-    return PyFileConfigLoader(path.name, str(path.parent)).load_config() if path.is_file() else Config()
-
-
 def max_file_bytes(root) -> int:
     """The largest submitted file accepted, in bytes: nbgrader's ``CourseDirectory.max_file_size``."""
-    kilobytes = course_config(root).get("CourseDirectory", {}).get("max_file_size", DEFAULT_MAX_FILE_KB)
+    kilobytes = nbgrader_bridge.course_config(root).get("CourseDirectory", {}).get("max_file_size", DEFAULT_MAX_FILE_KB)
     if not isinstance(kilobytes, int) or isinstance(kilobytes, bool) or kilobytes <= 0:
         raise RuntimeError(f"c.CourseDirectory.max_file_size in nbgrader_config.py must be a positive whole "
                          f"number of kilobytes, not {kilobytes!r}")

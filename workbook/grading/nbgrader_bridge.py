@@ -4,12 +4,23 @@
 to add a missing assignment to the gradebook: nbgrader's apps keep global state (traitlets
 singletons, the log), so one command per process is the safe way to run a few of them.
 Grading itself runs in long-lived processes that drive nbgrader's API (worker.py).
+``course_config`` reads the course's nbgrader_config.py as nbgrader loads it, for the settings
+the grader needs before nbgrader runs (the gradebook URL, the size limit, the cell timeout).
 """
 
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+
+def course_config(root):
+    """``nbgrader_config.py``'s settings (a traitlets Config; empty without the file)."""
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    path = Path(root) / "nbgrader_config.py"
+    return PyFileConfigLoader(path.name, str(path.parent)).load_config() if path.is_file() else Config()
 
 
 def _with_tools(path: str | None) -> str:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from workbook.course.cell_repair import LOG_MARK
 
-from . import intake
+from . import intake, nbgrader_bridge
 from .contracts import GradeAnswer, GradeRequest, is_ready_line, ready_line
 
 FAILED_MARKER = "There was an error processing"  # nbgrader's words when a notebook was not graded
@@ -47,7 +47,7 @@ def submission_deadline(root, student: str, assignment: str, cell_timeout: int |
     """
     root = Path(root)
     if cell_timeout is None:
-        cell_timeout = intake.course_config(root).get("Execute", {}).get("timeout", NBGRADER_CELL_TIMEOUT_S)
+        cell_timeout = nbgrader_bridge.course_config(root).get("Execute", {}).get("timeout", NBGRADER_CELL_TIMEOUT_S)
     if not cell_timeout or cell_timeout < 0:
         return float(NO_CELL_TIMEOUT_DEADLINE_S), "cells have no timeout"
     limit = intake.max_file_bytes(root)
